@@ -1620,7 +1620,7 @@ interface PreviousAudits {
   readonly reasons: { readonly lo: Uint8Array; readonly hi: Uint8Array };
   /** Per variable: marks (stamps) of its upper bound in the re-audit's set A (inSet: its lower bound, or both). */
   readonly inSetHi: Int32Array;
-  /** Per equation, within one re-audit (`sumStamp`): its parts' loose bounds summed, and how many unbounded (evidentIn). */
+  /** Per equation, within one re-audit (`sumStamp`): its parts' and its total's reader bounds (evidentIn). */
   readonly sumStamp: Int32Array;
   readonly sums: Float64Array;
 }
@@ -1794,14 +1794,52 @@ export const relaxedReader: SuppressedRange = (cell) =>
 
 /**
  * Marks (scratch.evident) the `*` cells of a component that one equation alone shows cannot be 1 to 7 (an ICB's `*`
- * over PCNs of 115 and 25): a reader sees they are secondary and takes them as `relaxedReader` does. The equation is
- * read loose (every `*` as relaxedReader takes it, which the figures always allow), not with its other `*` at 1 to 7
+ * over PCNs of 115 and 25): a reader sees they are secondary and takes them as `relaxedReader` does.
+ */
+function evidentlySecondary(system: AuditSystem, piece: Piece): void {
+  const { variables, equations } = piece;
+  const { lo, hi, kind, evident } = system.scratch;
+  const { equationStart, equationVariables } = system;
+  for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = 0;
+  readerBounds(system, variables, 'documented');
+  const [low, high] = PRIMARY_SUPPRESSED;
+  for (let k = 0; k < equations.length; k++) {
+    const e = equations[k] as number;
+    const first = equationStart[e] as number;
+    const end = equationStart[e + 1] as number;
+    const total = equationVariables[first] as number;
+    let sumLo = 0;
+    let sumHi = 0;
+    // Whether the equation has a `*`: one without is read once, not twice (issue 17: evidentlySecondary was 3.8 CPU s of
+    // the national step's samples; measured with the other changes of 6e203ce, not alone).
+    let starred = kind[total] === VALUE_SUPPRESSED;
+    for (let i = first + 1; i < end; i++) {
+      const v = equationVariables[i] as number;
+      sumLo += lo[v] as number;
+      sumHi += hi[v] as number;
+      if (kind[v] === VALUE_SUPPRESSED) starred = true;
+    }
+    if (!starred) continue;
+    for (let i = first; i < end; i++) {
+      const v = equationVariables[i] as number;
+      if (kind[v] !== VALUE_SUPPRESSED) continue;
+      const from = i === first ? sumLo : (lo[total] as number) - (sumHi - (hi[v] as number));
+      const to = i === first ? sumHi : (hi[total] as number) - (sumLo - (lo[v] as number));
+      if (from > high || to < low) evident[v] = 1;
+    }
+  }
+}
+
+/**
+ * The criterion's marks of one equation (review 35, R35-4; criterionReading): the `*` cells of a component that one
+ * equation alone shows cannot be 1 to 7 (an ICB's `*` over PCNs of 115 and 25), in `marks` by position in the piece's
+ * variables (and scratch.evident; scratch lo/hi left as the loose reader's). The equation is read loose (every `*` as relaxedReader takes it, which the figures always allow), not with its other `*` at 1 to 7
  * (review 35, R35-4): England's May 26 over three regions' `*` says that one of them at least is above 7, not which,
  * and marking all three (each 12 or more if the other two were at most 7) read every one of them 0 or more, so the
  * criterion's reading (the `*` the figures show above 7 loose, every other 1 to 7) was never made. Each mark is one
  * the component's loose reading makes too (secondarySeenWhole), which adds the rest where needed.
  */
-function evidentlySecondary(system: AuditSystem, piece: Piece): void {
+function looselyEvident(system: AuditSystem, piece: Piece, marks: Uint8Array): void {
   const { variables, equations } = piece;
   const { lo, hi, kind, evident } = system.scratch;
   const { equationStart, equationVariables } = system;
@@ -1848,6 +1886,7 @@ function evidentlySecondary(system: AuditSystem, piece: Piece): void {
         evident[v] = 1;
     }
   }
+  for (let i = 0; i < variables.length; i++) marks[i] = evident[variables[i] as number] as number;
 }
 
 /**
@@ -1896,31 +1935,121 @@ export function readerDisclosures(
   const { variables } = system.components[component] as AuditSystem['components'][number];
   const previous = values?.system === system ? values.previous : undefined;
   lastContradicted = false;
+  const whole = system.components[component] as Piece;
   if (previous === undefined) loadValues(system, variables);
   else if (previous.valid[component] === 1) {
     const documented = reaudit(system, component, previous);
     if (documented !== CUT_SHORT) {
-      if (documented !== undefined) return documented;
+      if (documented !== undefined) return withCriterion(system, whole, marksOf(system, variables), documented);
       // reaudit forgot the component: the next audit starts from nothing. The marks as an audit from nothing has them.
-      evidentlySecondary(system, system.components[component] as Piece);
+      evidentlySecondary(system, whole);
+      const made = marksOf(system, variables);
       lastContradicted = true;
-      return beyondDocumented(system, system.components[component] as Piece);
+      return withCriterion(system, whole, made, beyondDocumented(system, whole));
     }
   }
-  const whole = system.components[component] as Piece;
   evidentlySecondary(system, whole);
   if (known !== undefined && previous === undefined)
     for (let i = 0; i < variables.length; i++)
       if (known.has(variables[i] as number)) system.scratch.evident[variables[i] as number] = 1;
+  const made = marksOf(system, variables);
   const wide = new Uint8Array(variables.length);
   readerBounds(system, variables, 'documented', wide);
   const documented = disclosedAfterPropagation(system, whole, wide, previous?.reasons);
   // A component whose documented reading contradicts is never valid for a re-audit (remember): its reading depends on
   // the whole component's loose bounds, which reaudit does not follow.
   if (previous !== undefined) remember(component, previous, documented);
-  if (documented !== undefined) return documented;
+  if (documented !== undefined) return withCriterion(system, whole, made, documented, known);
   lastContradicted = true;
-  return beyondDocumented(system, whole);
+  return withCriterion(system, whole, made, beyondDocumented(system, whole), known);
+}
+
+/** The marks (scratch.evident) of `variables`, by position. */
+function marksOf(system: AuditSystem, variables: ArrayLike<number>): Uint8Array {
+  const marks = new Uint8Array(variables.length);
+  for (let i = 0; i < variables.length; i++) marks[i] = system.scratch.evident[variables[i] as number] as number;
+  return marks;
+}
+
+/**
+ * What the documented reading just made of a piece found (`found`; undefined where its loose reading contradicts too),
+ * and what the criterion's reading finds beside it (criterionReading; review 35, R35-4): a pin of either counts, each
+ * being a reading the figures leave open. `made`: the marks the documented reading started from.
+ */
+function withCriterion(
+  system: AuditSystem,
+  piece: Piece,
+  made: Uint8Array,
+  found: Disclosure[] | undefined,
+  known?: ReadonlySet<number>,
+): Disclosure[] | undefined {
+  const contradicted = lastContradicted;
+  const more = criterionReading(system, piece, made, known);
+  if (more === undefined) {
+    lastContradicted = contradicted;
+    return found;
+  }
+  lastContradicted = contradicted || lastContradicted;
+  if (more.length === 0) return found;
+  if (found === undefined || found.length === 0) return more;
+  const seen = new Set(found.map((d) => d.variable));
+  return [...found, ...more.filter((d) => !seen.has(d.variable))];
+}
+
+/**
+ * The criterion's reading of a component or piece (docs/methodology.md, "The criterion"; review 35, R35-4): the `*`
+ * the figures show to be above 7 read loose, every other `*` 1 to 7. The documented reading's marks (evidentlySecondary)
+ * are each `*` that one equation, its other `*` read 1 to 7, shows cannot be 1 to 7: England's May 26 over three
+ * regions' `*` marks all three (each 12 or more if the other two were at most 7), though the figures say only that one
+ * of them at least is above 7, not which. That reading is one the figures leave open too, and its pins are kept; this
+ * one marks a `*` only where one equation read loose puts it outside 1 to 7 (looselyEvident: each such mark is one the
+ * component's loose reading makes), then, where reading the rest 1 to 7 contradicts, the loose reading's marks
+ * (beyondDocumented, secondarySeenWhole). Made only where its marks differ from `made` (by position; else undefined:
+ * the same reading); `known` marked too. Sets lastContradicted to whether its first reading contradicted; leaves the
+ * scratch bounds and marks of the piece's variables as it found them (a re-audit starts from them).
+ */
+function criterionReading(
+  system: AuditSystem,
+  piece: Piece,
+  made: Uint8Array,
+  known?: ReadonlySet<number>,
+): Disclosure[] | undefined {
+  const { variables } = piece;
+  const { lo, hi, evident } = system.scratch;
+  const n = variables.length;
+  const savedLo = new Float64Array(n);
+  const savedHi = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    savedLo[i] = lo[variables[i] as number] as number;
+    savedHi[i] = hi[variables[i] as number] as number;
+  }
+  const restore = () => {
+    for (let i = 0; i < n; i++) {
+      const v = variables[i] as number;
+      lo[v] = savedLo[i] as number;
+      hi[v] = savedHi[i] as number;
+      evident[v] = made[i] as number;
+    }
+  };
+  const marks = new Uint8Array(n);
+  looselyEvident(system, piece, marks);
+  let differs = false;
+  for (let i = 0; i < n; i++) {
+    if (known?.has(variables[i] as number) === true) marks[i] = 1;
+    evident[variables[i] as number] = marks[i] as number;
+    if (marks[i] !== made[i]) differs = true;
+  }
+  if (!differs) {
+    restore();
+    return undefined;
+  }
+  const wide = new Uint8Array(n);
+  readerBounds(system, variables, 'documented', wide);
+  let found = disclosedAfterPropagation(system, piece, wide);
+  lastContradicted = found === undefined;
+  if (found === undefined) found = beyondDocumented(system, piece);
+  restore();
+  return found ?? [];
 }
 
 /**
@@ -2025,9 +2154,12 @@ function withoutNational(system: AuditSystem, component: number, known?: Readonl
     if (known !== undefined)
       for (let i = 0; i < size; i++)
         if (known.has(piece.variables[i] as number)) evident[piece.variables[i] as number] = 1;
+    const made = marksOf(system, piece.variables);
     const wide = new Uint8Array(size);
     readerBounds(system, piece.variables, 'documented', wide);
-    const pinned = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece) ?? [];
+    const documented = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece);
+    // The criterion's reading of the piece beside it (review 35, R35-4).
+    const pinned = withCriterion(system, piece, made, documented, known) ?? [];
     for (const d of pinned) if (d.value !== 0 || kind[d.variable] !== VALUE_SUPPRESSED) found.push(d);
   }
   for (const e of nationalEquations) queued[e] = 0;
@@ -2293,8 +2425,8 @@ function documentedBox(system: AuditSystem, v: number, withEvident: boolean): vo
 }
 
 /**
- * Whether one equation alone, read loose, shows that the `*` of variable u (in it) cannot be 1 to 7 (evidentlySecondary);
- * the equation's parts' sums kept for the re-audit `stamp` (values do not change within one).
+ * Whether one equation alone shows that the `*` of variable u (in it) cannot be 1 to 7 (evidentlySecondary); the
+ * equation's sums kept for the re-audit `stamp` (values do not change within one).
  */
 function evidentIn(system: AuditSystem, previous: PreviousAudits, stamp: number, e: number, u: number): boolean {
   const { equationStart, equationVariables } = system;
@@ -2305,38 +2437,30 @@ function evidentIn(system: AuditSystem, previous: PreviousAudits, stamp: number,
     sumStamp[e] = stamp;
     let sumLo = 0;
     let sumHi = 0;
-    let unbounded = 0;
     for (let i = first + 1; i < end; i++) {
-      looseBox(system, equationVariables[i] as number);
+      documentedBox(system, equationVariables[i] as number, false);
       sumLo += boxLo;
-      if (boxHi === Number.POSITIVE_INFINITY) unbounded++;
-      else sumHi += boxHi;
+      sumHi += boxHi;
     }
+    documentedBox(system, equationVariables[first] as number, false);
     sums[4 * e] = sumLo;
     sums[4 * e + 1] = sumHi;
-    sums[4 * e + 2] = unbounded;
+    sums[4 * e + 2] = boxLo;
+    sums[4 * e + 3] = boxHi;
   }
   const sumLo = sums[4 * e] as number;
   const sumHi = sums[4 * e + 1] as number;
-  const unbounded = sums[4 * e + 2] as number;
+  const totalLo = sums[4 * e + 2] as number;
+  const totalHi = sums[4 * e + 3] as number;
   const [low, high] = PRIMARY_SUPPRESSED;
-  looseBox(system, equationVariables[first] as number);
-  const totalLo = boxLo;
-  const totalHi = boxHi;
-  looseBox(system, u);
+  documentedBox(system, u, false);
   for (let i = first; i < end; i++) {
     if (equationVariables[i] !== u) continue;
-    if (looseOutside(i === first, sumLo, sumHi, unbounded, totalLo, totalHi, boxLo, boxHi, low, high)) return true;
+    const from = i === first ? sumLo : totalLo - (sumHi - boxHi);
+    const to = i === first ? sumHi : totalHi - (sumLo - boxLo);
+    if (from > high || to < low) return true;
   }
   return false;
-}
-
-/** The loose reader's bounds of a variable (readerBounds 'relaxed', one variable): set in boxLo and boxHi. */
-function looseBox(system: AuditSystem, v: number): void {
-  documentedBox(system, v, false);
-  if (system.scratch.kind[v] !== VALUE_SUPPRESSED) return;
-  boxLo = system.levelOf[v] === LEVEL_REGION ? 0 : 1;
-  boxHi = Number.POSITIVE_INFINITY;
 }
 
 /**
