@@ -1973,8 +1973,8 @@ function marksOf(system: AuditSystem, variables: ArrayLike<number>): Uint8Array 
 
 /**
  * What the documented reading just made of a piece found (`found`; undefined where its loose reading contradicts too),
- * and what the criterion's reading finds beside it (criterionReading; review 35, R35-4): a pin of either counts, each
- * being a reading the figures leave open. `made`: the marks the documented reading started from.
+ * or where that is nothing, what the criterion's reading finds (criterionReading; review 35, R35-4): a pin of either
+ * counts, each being a reading the figures leave open. `made`: the marks the documented reading started from.
  */
 function withCriterion(
   system: AuditSystem,
@@ -1983,6 +1983,10 @@ function withCriterion(
   found: Disclosure[] | undefined,
   known?: ReadonlySet<number>,
 ): Disclosure[] | undefined {
+  // Made where the documented reading pins nothing: what it pins is protected first, and the caller reads again until
+  // neither pins anything (issue 17: made beside every re-audit, the criterion's reading, a whole reading each time,
+  // took the 25% dump's step from 16.2 to 24.3 CPU s).
+  if (found !== undefined && found.length > 0) return found;
   const contradicted = lastContradicted;
   const more = criterionReading(system, piece, made, known);
   if (more === undefined) {
@@ -1990,10 +1994,7 @@ function withCriterion(
     return found;
   }
   lastContradicted = contradicted || lastContradicted;
-  if (more.length === 0) return found;
-  if (found === undefined || found.length === 0) return more;
-  const seen = new Set(found.map((d) => d.variable));
-  return [...found, ...more.filter((d) => !seen.has(d.variable))];
+  return more.length === 0 ? found : more;
 }
 
 /**
