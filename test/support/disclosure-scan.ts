@@ -656,13 +656,16 @@ function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSp
     });
   };
   // The `*` that the whole's loose reading (every `*` 1 or more, a region's 0 or more) shows cannot be a mean under 8:
-  // read so still without England's rows (below), as recoveredCells' known marks are.
+  // read so still without England's rows (below), as recoveredCells' known marks are; and in the component read whole
+  // (review 35, R35-5): as documented; where that contradicts, the criterion's reading (its own marks read so, the
+  // other `*` as documented: R35-4's, in person-months; the publisher's wholeStaffFindings); where that does too, loose.
   const known = new Map<Row, Set<string>>();
+  const ownMarks: Set<string>[] = [];
+  const rowNumber = new Map<Row, number>([...readFrom.keys()].map((r, i) => [r, i]));
+  const cellKey = (cell: AuditCell) => `${rowNumber.get(cell.row)}|${cell.column}`;
   for (let c = 0; c < system.components.length; c++) {
-    const read =
-      auditComponent(system, c, (cell) => shownRange(cell, false)) ??
-      auditComponent(system, c, (cell) => shownRange(cell, true));
-    for (const { cell, part, value } of read ?? []) note(cell, value, part);
+    const own = new Set<string>();
+    ownMarks.push(own);
     if (auditComponent(system, c, (cell) => shownRange(cell, true)) === undefined) continue;
     const { lo, hi } = system.scratch;
     for (const v of (system.components[c] as AuditSystem['components'][number]).variables) {
@@ -670,10 +673,20 @@ function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSp
       if (cell === undefined || readFrom.get(cell.row)?.[cell.column] !== '*') continue;
       const [low, high] = shownRange(cell, false);
       if ((lo[v] as number) <= high && (hi[v] as number) >= low) continue;
+      own.add(cellKey(cell));
       const columns = known.get(cell.row) ?? new Set<string>();
       columns.add(cell.column);
       known.set(cell.row, columns);
     }
+  }
+  const isKnown = (cell: AuditCell) => known.get(cell.row)?.has(cell.column) === true;
+  for (let c = 0; c < system.components.length; c++) {
+    const own = ownMarks[c] as Set<string>;
+    const read =
+      auditComponent(system, c, (cell) => shownRange(cell, false)) ??
+      (own.size === 0 ? undefined : auditComponent(system, c, (cell) => shownRange(cell, own.has(cellKey(cell))))) ??
+      auditComponent(system, c, (cell) => shownRange(cell, true));
+    for (const { cell, part, value } of read ?? []) note(cell, value, part);
   }
   // Again without England's rows (review 29, R29-1, in person-months: review 34, R34-2): a reader may leave out
   // England's equations, those that make the whole's reading contradict, and read each region's piece alone (R3's 25
@@ -688,7 +701,6 @@ function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSp
     areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
     months: { columns: headcounts, keys: doc.keys },
   });
-  const isKnown = (cell: AuditCell) => known.get(cell.row)?.has(cell.column) === true;
   for (let c = 0; c < pieces.components.length; c++) {
     const read =
       auditComponent(pieces, c, (cell) => shownRange(cell, isKnown(cell))) ??
