@@ -1035,7 +1035,26 @@ function disclosuresOf(
   if (!hasTotals) {
     const whole = readerDisclosures(system, component, undefined, known);
     const secondary = new Set([...(looselySecondary(system, component) ?? []), ...(known ?? [])]);
+    // The criterion's reading made here on its own (review 36, R36-2: readerDisclosures makes it with the publisher's
+    // code, so a fault there would hide the same pins from both): each `*` the whole component's loose reading shows
+    // cannot be 1 to 7 (or `known`) taken as relaxedReader does, every other `*` as 1 to 7, the component read whole.
+    // A cell's copies (with and without the months) are marked alike. Where that contradicts the figures, nothing.
+    const marked = new Map<Row, Set<string>>();
+    for (const v of secondary) {
+      const cell = cellOf(system, v);
+      if (cell === undefined) continue;
+      const columns = marked.get(cell.row) ?? new Set<string>();
+      columns.add(cell.column);
+      marked.set(cell.row, columns);
+    }
+    const criterion =
+      marked.size === 0
+        ? undefined
+        : auditComponent(system, component, (cell) =>
+            marked.get(cell.row)?.has(cell.column) === true ? relaxedReader(cell) : PRIMARY_SUPPRESSED,
+          );
     return [
+      ...(criterion ?? []),
       ...(whole ?? []),
       ...equationDisclosures(system, component, undefined, undefined, secondary).flatMap((e) => e.disclosures),
     ];
