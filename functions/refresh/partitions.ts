@@ -8,6 +8,7 @@ import {
   equationDisclosures,
   looselySecondary,
   padPartitions,
+  withheldGroups,
 } from './disclosure-audit.ts';
 
 /** Controls of a document at most, each with more zeros made `*` or counts suppressed (padPartitions). */
@@ -277,6 +278,12 @@ function pinnedAloneLoosely(published: readonly Row[], rules: DisclosureRules): 
     columns: rules.counts,
     areas: rules.areas,
     ...(rules.groups === undefined ? {} : { groups: rules.groups }),
+    // The partitions too (each with the groups England shows and no row below it: an unseen part of each area): the
+    // loose reading of the South West's `*` with them contradicts, and no `*` of its component is marked.
+    partitions: (rules.partitions ?? []).map((partition) => ({
+      ...partition,
+      withheld: withheldGroups(published, partition),
+    })),
   });
   const rows: Row[] = [];
   for (let c = 0; c < system.components.length; c++) {
