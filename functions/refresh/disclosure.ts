@@ -1125,8 +1125,13 @@ function knownStaffMarks(system: AuditSystem, reader: StaffYearReader): Set<stri
 }
 
 /**
- * What a component of a staff year read whole pins (as documented; where that contradicts, relaxed), and, read as
- * documented, the `*` it leaves a mean under PROTECTION_LEVEL (staffYearTargets).
+ * What a component of a staff year read whole pins (as documented; where that contradicts, the criterion's reading:
+ * the `*` the component's loose reading shows cannot be a mean under 8 relaxed, the others documented; where that
+ * does too, relaxed), and, read as documented, the `*` it leaves a mean under PROTECTION_LEVEL (staffYearTargets).
+ * The criterion's reading (review 35,
+ * R35-5; R35-4's, in person-months): England's July 17 coaches over R1's `*` and R2's `*`, R2's only ICB's year 15
+ * (25 to 34 person-months) over its two PCNs' `*`: the figures show R2's June and July above 7, read so, and the rest
+ * under 8 pins R2's July at 14, each PCN's at 7 and R1's at 3 (test/unit/staff-criterion-reading.test.ts).
  */
 function wholeStaffFindings(system: AuditSystem, component: number, reader: StaffYearReader): Set<number> {
   const { outRow, documented, relaxed } = staffIntervals(reader);
@@ -1139,7 +1144,29 @@ function wholeStaffFindings(system: AuditSystem, component: number, reader: Staf
       if (cell === undefined || outRow(cell)[cell.column] !== SUPPRESSED) continue;
       if ((system.scratch.hi[v] as number) < PROTECTION_LEVEL * reader.monthsOf(outRow(cell))) found.add(v);
     }
-  for (const { variable } of read ?? auditComponent(system, component, relaxed) ?? []) found.add(variable);
+  if (read !== undefined) {
+    for (const { variable } of read) found.add(variable);
+    return found;
+  }
+  const loose = auditComponent(system, component, relaxed);
+  if (loose === undefined) return found;
+  // The `*` the loose reading shows cannot be a mean under 8 (scratch: its bounds), as the reader sees them (not
+  // checked against the exact figures: the reading is the reader's, as the counts' is, readerDisclosures).
+  const marks = new Set<string>();
+  const { lo, hi } = system.scratch;
+  for (const v of (system.components[component] as AuditSystem['components'][number]).variables) {
+    const cell = cellOf(system, v);
+    if (cell === undefined || outRow(cell)[cell.column] !== SUPPRESSED) continue;
+    const [low, high] = documented(cell);
+    if ((lo[v] as number) > high || (hi[v] as number) < low) marks.add(`${reader.index.get(cell.row)}|${cell.column}`);
+  }
+  const marked =
+    marks.size === 0
+      ? undefined
+      : auditComponent(system, component, (cell) =>
+          marks.has(`${reader.index.get(cell.row)}|${cell.column}`) ? relaxed(cell) : documented(cell),
+        );
+  for (const { variable } of marked ?? loose) found.add(variable);
   return found;
 }
 

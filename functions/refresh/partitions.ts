@@ -1,7 +1,15 @@
 import { financialYearOf } from '../contract/periods.ts';
 import type { Row } from '../lib/query-engine.ts';
 import { applyDisclosureControl, type DisclosureRules } from './disclosure.ts';
-import { AloneReads, areaPeriodOf, padPartitions } from './disclosure-audit.ts';
+import {
+  AloneReads,
+  areaPeriodOf,
+  buildAuditSystem,
+  equationDisclosures,
+  looselySecondary,
+  padPartitions,
+  withheldGroups,
+} from './disclosure-audit.ts';
 
 /** Controls of a document at most, each with more zeros made `*` or counts suppressed (padPartitions). */
 const MAX_CONTROLS = 8;
@@ -184,7 +192,12 @@ export function controlPartitioned(
       ].join(', ')}`,
     );
   const pinned = new Set(
-    [...last.added, ...last.suppressed.map((s) => s.row), ...(exact ? last.stuck : [])].map(blockOf),
+    [
+      ...last.added,
+      ...last.suppressed.map((s) => s.row),
+      ...(exact ? last.stuck : []),
+      ...pinnedAloneLoosely(published, rules),
+    ].map(blockOf),
   );
   if (pinned.size === 0) return published;
   return published.filter((row) => row.level === 'national' || !pinned.has(blockOf(row)));
@@ -247,4 +260,37 @@ function sameRow(a: Row, b: Row, keys: readonly string[]): boolean {
     return false;
   for (const k of keys) if ((a[k] ?? '') !== (b[k] ?? '')) return false;
   return true;
+}
+
+/**
+ * The rows below England with a cell that one equation of the areas alone pins, each `*` read as 1 to 7 except those
+ * the whole component's loose reading shows cannot be (looselySecondary: every `*` 1 or more, a region's 0 or more),
+ * in the rows as published (the criterion's reading of an equation alone, as the scan makes it). The document's own
+ * audit reads each equation alone with the documented marks (a `*` that the equation's other `*` at 1 to 7 show cannot
+ * be 1 to 7), which the figures leave open too: on the synthetic demo (review 36, R36-6) England's 143 over seven
+ * regions' `*` marked the South West's `*` of ethnicity `other` wellbeing_people in 2025/26 (which no one of the
+ * loose reading's shows cannot be 1 to 7), and read alone over its seven ICBs' `*` it is 7 over seven 1s. Their
+ * blocks are withheld below England (controlPartitioned): such a pin is protected by nothing left to suppress here.
+ */
+function pinnedAloneLoosely(published: readonly Row[], rules: DisclosureRules): Row[] {
+  if (rules.areas === undefined) return [];
+  const system = buildAuditSystem(published, {
+    columns: rules.counts,
+    areas: rules.areas,
+    ...(rules.groups === undefined ? {} : { groups: rules.groups }),
+    // The partitions too (each with the groups England shows and no row below it: an unseen part of each area): the
+    // loose reading of the South West's `*` with them contradicts, and no `*` of its component is marked.
+    partitions: (rules.partitions ?? []).map((partition) => ({
+      ...partition,
+      withheld: withheldGroups(published, partition),
+    })),
+  });
+  const rows: Row[] = [];
+  for (let c = 0; c < system.components.length; c++) {
+    // Where the loose reading contradicts the figures, no `*` is marked (as the scan reads it).
+    const secondary = looselySecondary(system, c) ?? new Set<number>();
+    for (const { disclosures } of equationDisclosures(system, c, undefined, undefined, secondary))
+      for (const { cell } of disclosures) if (cell.row.level !== 'national') rows.push(cell.row);
+  }
+  return rows;
 }

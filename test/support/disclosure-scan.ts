@@ -29,6 +29,7 @@ import {
   PROTECTION_LEVEL,
   readerDisclosures,
   relaxedReader,
+  variablesOf,
   withheldGroups,
 } from '../../functions/refresh/disclosure-audit.ts';
 import { MIN_CONTRIBUTORS, P_PERCENT } from '../../functions/refresh/revisions.ts';
@@ -526,7 +527,11 @@ export function recoveredCells(
   const belowEngland = all.filter((r) => r.level !== 'national' || withheldEngland.has(r));
   // Read without England's rows, a `*` that the rows with them show cannot be 1 to 7 (looselySecondary) is read so
   // still: leaving England's row out does not unlearn it (review 10's seal, a region's `*` of 12 to 16 by England's
-  // figure over its seven ICBs' `*`, is a piece on its own without England, and read 1 to 7 its 7 over seven 1s).
+  // figure over its seven ICBs' `*`, is a piece on its own without England, and read 1 to 7 its 7 over seven 1s). Each
+  // copy of a cell (with and without the months: copyOf) keeps what its own copy with England's rows shows, as the
+  // publisher's read of a component without England's equations keeps that component's marks (review 35, R35-4: a
+  // mark from the months, read into April's areas alone without England, made R1's April 30 over its ICBs' `*` read
+  // as 28, which England's 46 less R2's rounded 15 refutes whatever the `*` hide).
   const seen = new Set<string>();
   const knownCells = new Map<Row, Set<string>>();
   for (const rows of belowEngland.length < all.length && belowEngland.length > 0 ? [all, belowEngland] : [all]) {
@@ -536,12 +541,13 @@ export function recoveredCells(
       for (const v of rows === all ? (looselySecondary(system, c) ?? []) : (system.components[c]?.variables ?? [])) {
         const cell = cellOf(system, v);
         if (cell === undefined) continue;
+        const column = `${copyOf(system, v)}|${cell.column}`;
         if (rows !== all) {
-          if (knownCells.get(cell.row)?.has(cell.column) === true) known.add(v);
+          if (knownCells.get(cell.row)?.has(column) === true) known.add(v);
           continue;
         }
         const columnsKnown = knownCells.get(cell.row) ?? new Set<string>();
-        columnsKnown.add(cell.column);
+        columnsKnown.add(column);
         knownCells.set(cell.row, columnsKnown);
       }
       for (const { cell, part, value } of disclosuresOf(system, c, totals, rows === all ? undefined : known) ?? []) {
@@ -554,6 +560,12 @@ export function recoveredCells(
     }
   }
   return [...found, ...recoveredWithheld(doc, parents, spec)];
+}
+
+/** Which copy of its cell a variable is: 0 the first (the areas alone), 1 the copy with the months (variablesOf). */
+function copyOf(system: AuditSystem, v: number): number {
+  const cell = cellOf(system, v) as AuditCell;
+  return variablesOf(system, system.rowOf[v] as number, cell.column)[1] === v ? 1 : 0;
 }
 
 /**
@@ -644,13 +656,16 @@ function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSp
     });
   };
   // The `*` that the whole's loose reading (every `*` 1 or more, a region's 0 or more) shows cannot be a mean under 8:
-  // read so still without England's rows (below), as recoveredCells' known marks are.
+  // read so still without England's rows (below), as recoveredCells' known marks are; and in the component read whole
+  // (review 35, R35-5): as documented; where that contradicts, the criterion's reading (its own marks read so, the
+  // other `*` as documented: R35-4's, in person-months; the publisher's wholeStaffFindings); where that does too, loose.
   const known = new Map<Row, Set<string>>();
+  const ownMarks: Set<string>[] = [];
+  const rowNumber = new Map<Row, number>([...readFrom.keys()].map((r, i) => [r, i]));
+  const cellKey = (cell: AuditCell) => `${rowNumber.get(cell.row)}|${cell.column}`;
   for (let c = 0; c < system.components.length; c++) {
-    const read =
-      auditComponent(system, c, (cell) => shownRange(cell, false)) ??
-      auditComponent(system, c, (cell) => shownRange(cell, true));
-    for (const { cell, part, value } of read ?? []) note(cell, value, part);
+    const own = new Set<string>();
+    ownMarks.push(own);
     if (auditComponent(system, c, (cell) => shownRange(cell, true)) === undefined) continue;
     const { lo, hi } = system.scratch;
     for (const v of (system.components[c] as AuditSystem['components'][number]).variables) {
@@ -658,10 +673,20 @@ function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSp
       if (cell === undefined || readFrom.get(cell.row)?.[cell.column] !== '*') continue;
       const [low, high] = shownRange(cell, false);
       if ((lo[v] as number) <= high && (hi[v] as number) >= low) continue;
+      own.add(cellKey(cell));
       const columns = known.get(cell.row) ?? new Set<string>();
       columns.add(cell.column);
       known.set(cell.row, columns);
     }
+  }
+  const isKnown = (cell: AuditCell) => known.get(cell.row)?.has(cell.column) === true;
+  for (let c = 0; c < system.components.length; c++) {
+    const own = ownMarks[c] as Set<string>;
+    const read =
+      auditComponent(system, c, (cell) => shownRange(cell, false)) ??
+      (own.size === 0 ? undefined : auditComponent(system, c, (cell) => shownRange(cell, own.has(cellKey(cell))))) ??
+      auditComponent(system, c, (cell) => shownRange(cell, true));
+    for (const { cell, part, value } of read ?? []) note(cell, value, part);
   }
   // Again without England's rows (review 29, R29-1, in person-months: review 34, R34-2): a reader may leave out
   // England's equations, those that make the whole's reading contradict, and read each region's piece alone (R3's 25
@@ -676,7 +701,6 @@ function recoveredStaffYears(doc: MetricDocument, parents: Parents, spec: ScanSp
     areas: { partOf, totalOf: (r) => `${r.code}|${within(r)}` },
     months: { columns: headcounts, keys: doc.keys },
   });
-  const isKnown = (cell: AuditCell) => known.get(cell.row)?.has(cell.column) === true;
   for (let c = 0; c < pieces.components.length; c++) {
     const read =
       auditComponent(pieces, c, (cell) => shownRange(cell, isKnown(cell))) ??
@@ -1011,7 +1035,26 @@ function disclosuresOf(
   if (!hasTotals) {
     const whole = readerDisclosures(system, component, undefined, known);
     const secondary = new Set([...(looselySecondary(system, component) ?? []), ...(known ?? [])]);
+    // The criterion's reading made here on its own (review 36, R36-2: readerDisclosures makes it with the publisher's
+    // code, so a fault there would hide the same pins from both): each `*` the whole component's loose reading shows
+    // cannot be 1 to 7 (or `known`) taken as relaxedReader does, every other `*` as 1 to 7, the component read whole.
+    // A cell's copies (with and without the months) are marked alike. Where that contradicts the figures, nothing.
+    const marked = new Map<Row, Set<string>>();
+    for (const v of secondary) {
+      const cell = cellOf(system, v);
+      if (cell === undefined) continue;
+      const columns = marked.get(cell.row) ?? new Set<string>();
+      columns.add(cell.column);
+      marked.set(cell.row, columns);
+    }
+    const criterion =
+      marked.size === 0
+        ? undefined
+        : auditComponent(system, component, (cell) =>
+            marked.get(cell.row)?.has(cell.column) === true ? relaxedReader(cell) : PRIMARY_SUPPRESSED,
+          );
     return [
+      ...(criterion ?? []),
       ...(whole ?? []),
       ...equationDisclosures(system, component, undefined, undefined, secondary).flatMap((e) => e.disclosures),
     ];
