@@ -209,6 +209,9 @@ async function refresh(data: string): Promise<RefreshRun> {
   let current = 'start';
   let peakAfter = current;
   const atEnd: [string, NodeJS.MemoryUsage][] = [];
+  // CPU seconds of the whole process (DuckDB's threads included) between one step's end and the next's.
+  const stepCpu: [string, number][] = [];
+  let stepCpuFrom = process.cpuUsage();
   const sample = () => {
     const now = process.memoryUsage();
     if (now.rss > peak.rss) {
@@ -228,6 +231,8 @@ async function refresh(data: string): Promise<RefreshRun> {
     // The disclosure step is synchronous (no timer fires during it): also sampled after each step.
     onStep: (step) => {
       sample();
+      stepCpu.push([step, cpuSecondsSince(stepCpuFrom)]);
+      stepCpuFrom = process.cpuUsage();
       atEnd.push([step, process.memoryUsage()]);
       current = step;
     },
@@ -242,6 +247,8 @@ async function refresh(data: string): Promise<RefreshRun> {
     .slice(0, 3)
     .map(([s, ms]) => `${s} ${(ms / 1000).toFixed(1)} s`);
   console.log(`  refresh: ${seconds.toFixed(2)} s, ${cpuSeconds.toFixed(2)} CPU s (slowest: ${slowest.join(', ')})`);
+  const byCpu = [...stepCpu].sort((a, b) => b[1] - a[1]).map(([s, cpuS]) => `${s} ${cpuS.toFixed(1)}`);
+  console.log(`  CPU s by step, largest first: ${byCpu.join(', ')}`);
   const run = {
     seconds,
     cpuSeconds,
