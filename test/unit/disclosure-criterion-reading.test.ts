@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import { applyDisclosureControl } from '../../functions/refresh/disclosure.ts';
-import { recoveredCells, SCAN_SPEC } from '../support/disclosure-scan.ts';
-import { randomGeography, seededRandom, twoMonthsEach, valuePicker } from '../support/seeded-documents.ts';
+import {
+  type AreaParents,
+  controlCounts,
+  countRows,
+  levelOf,
+  randomGeography,
+  recoveredCounts,
+  seededRandom,
+  twoMonthsEach,
+  valuePicker,
+} from '../support/seeded-documents.ts';
 
 /*
  * Review 35, R35-4: the criterion's own reading of a whole component, England's equations kept: the `*` the figures
@@ -17,36 +24,26 @@ import { randomGeography, seededRandom, twoMonthsEach, valuePicker } from '../su
  * A plain count document (splw_contacts: monthly counts) of April, May and the year; areas named so that each one's
  * parent is in its code (R1 in England, I11 in R1, P111 in I11).
  */
-const level = (c: string) => (c === 'ENG' ? 'national' : c[0] === 'R' ? 'region' : c[0] === 'I' ? 'icb' : 'pcn');
 const parentOf = (c: string) => (c[0] === 'R' ? 'ENG' : c[0] === 'I' ? `R${c[1]}` : `I${c[1]}${c[2]}`);
 
-/** The rows of each area's April, May and year, from each PCN's true (April, May); areas depth first (ENG, R1, I11...). */
-function rowsOf(pcns: Record<string, [number, number]>): Row[] {
+/** Each area's parent, from each PCN's code up; areas depth first (R1, I11, P111, P112, ..., I12, ..., R2, ...). */
+function parentsOf(pcns: Record<string, [number, number]>): Record<string, string> {
   const codes = new Set<string>(['ENG']);
   for (const p of Object.keys(pcns)) for (let c = p; c !== 'ENG'; c = parentOf(c)) codes.add(c);
   const within = (c: string) => [...codes].filter((k) => k !== 'ENG' && parentOf(k) === c).sort();
-  const sum = (c: string): [number, number] =>
-    pcns[c] ??
-    within(c)
-      .map(sum)
-      .reduce<[number, number]>((a, k) => [a[0] + k[0], a[1] + k[1]], [0, 0]);
-  const depthFirst = (c: string): string[] => [c, ...within(c).flatMap(depthFirst)];
-  return depthFirst('ENG').flatMap((c) => {
-    const [april, may] = sum(c);
-    return [
-      { level: level(c), code: c, period_type: 'month', period: '2025-04', splw_contacts: april },
-      { level: level(c), code: c, period_type: 'month', period: '2025-05', splw_contacts: may },
-      { level: level(c), code: c, period_type: 'fy', period: '2025/26', splw_contacts: april + may },
-    ];
-  });
+  const depthFirst = (c: string): string[] => within(c).flatMap((k) => [k, ...depthFirst(k)]);
+  return Object.fromEntries(depthFirst('ENG').map((c) => [c, parentOf(c)]));
 }
+
+/** The rows of each area's April, May and year, from each PCN's true (April, May); areas depth first (ENG, R1, I11...). */
+const rowsOf = (pcns: Record<string, [number, number]>): Row[] => countRows(parentsOf(pcns), pcns);
 
 /** Published rows written `CODE PERIOD VALUE`. */
 function published(cells: readonly string[]): Row[] {
   return cells.map((text) => {
     const [code, period, value] = text.split(' ') as [string, string, string];
     return {
-      level: level(code),
+      level: levelOf(code),
       code,
       period_type: period.includes('/') ? 'fy' : 'month',
       period,
@@ -55,21 +52,12 @@ function published(cells: readonly string[]): Row[] {
   });
 }
 
-function control(rows: readonly Row[], parent: (code: string) => string = parentOf): Row[] {
-  const areas = {
-    partOf: (r: Row) => (r.level === 'national' ? [] : [`${parent(String(r.code))}|${r.period}`]),
-    totalOf: (r: Row) => `${r.code}|${r.period}`,
-  };
-  return applyDisclosureControl(rows, { counts: ['splw_contacts'], areas, periodKeys: [], monthly: ['splw_contacts'] });
-}
+const control = (rows: readonly Row[]) => controlCounts(rows, parentOf);
 
-function recovered(rows: readonly Row[], parent: (code: string) => string = parentOf): string[] {
-  const doc = { name: 'cof_person', keys: [], rows } as unknown as MetricDocument;
-  const parents = ((r: { code: string }) => parent(r.code)) as never;
-  return [
-    ...new Set(recoveredCells(doc, parents, SCAN_SPEC, [doc]).map((f) => `${f.row.code} ${f.row.period} = ${f.value}`)),
-  ];
-}
+/** The cells the scan recovers, each once. */
+const recovered = (rows: readonly Row[], parents: AreaParents = parentOf) => [
+  ...new Set(recoveredCounts(rows, parents)),
+];
 
 const cell = (rows: readonly Row[], code: string, period: string) =>
   rows.find((r) => r.code === code && r.period === period)?.splw_contacts;
@@ -230,28 +218,9 @@ describe('count documents fuzz: nothing recovered on the publisher output (revie
       for (let t = 0; t < documents; t++) {
         const { parent, pcns } = randomGeography(rnd);
         const values = twoMonthsEach(pcns, pick);
-        const byParent = (code: string) => parent[code] as string;
-        const out = control(rowsOfGeography(parent, values), byParent);
-        found.push(...recovered(out, byParent).map((f) => `document ${t}: ${f}`));
+        const out = controlCounts(countRows(parent, values), parent);
+        found.push(...recovered(out, parent).map((f) => `document ${t}: ${f}`));
       }
       expect(found).toEqual([]);
     }, 120_000);
 });
-
-/** The rows of a seeded document (review 34's fuzz: rows of England first, then each area in the geography's order). */
-function rowsOfGeography(parent: Record<string, string>, pcns: Record<string, [number, number]>): Row[] {
-  const sum = (c: string): [number, number] =>
-    pcns[c] ??
-    Object.keys(parent)
-      .filter((k) => parent[k] === c)
-      .map(sum)
-      .reduce<[number, number]>((a, k) => [a[0] + k[0], a[1] + k[1]], [0, 0]);
-  return ['ENG', ...Object.keys(parent)].flatMap((c) => {
-    const [april, may] = sum(c);
-    return [
-      { level: level(c), code: c, period_type: 'month', period: '2025-04', splw_contacts: april },
-      { level: level(c), code: c, period_type: 'month', period: '2025-05', splw_contacts: may },
-      { level: level(c), code: c, period_type: 'fy', period: '2025/26', splw_contacts: april + may },
-    ];
-  });
-}

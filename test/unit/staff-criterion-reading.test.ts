@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
-import { SCAN_SPEC, scanDocuments } from '../support/disclosure-scan.ts';
+import { applyDisclosureControl } from '../../functions/refresh/disclosure.ts';
+import { recoveredStaff, staffRow, staffRows, staffRules } from '../support/seeded-documents.ts';
 
 /*
  * Review 35, R35-5: R35-4's reading in person-months. A staff year read whole (its rows and its months' as
@@ -30,62 +29,26 @@ const PARENT: Record<string, string> = {
   P212: 'I21',
 };
 const TRUE: Record<string, [number, number]> = { P111: [0, 1], P211: [4, 1], P212: [8, 15] };
-const level = (c: string) => (c === 'ENG' ? 'national' : c[0] === 'R' ? 'region' : c[0] === 'I' ? 'icb' : 'pcn');
-const rules: DisclosureRules = {
-  counts: [],
-  staff: [{ headcount: 'hwbc_headcount', fte: 'hwbc_fte' }],
-  staffMonths: 'months',
-  periodKeys: [],
-  areas: {
-    partOf: (r) => (PARENT[String(r.code)] ? [`${PARENT[String(r.code)]}|${r.period_type}|${r.period}`] : []),
-    totalOf: (r) => `${r.code}|${r.period_type}|${r.period}`,
-  },
-};
-const row = (c: string, period_type: string, period: string, n: number, coaches: number | string): Row => ({
-  level: level(c),
-  code: c,
-  period_type,
-  period,
-  months: n,
-  hwbc_headcount: coaches,
-  hwbc_fte: typeof coaches === 'number' ? coaches / 2 : coaches,
-});
-function rowsOf(pcns: Record<string, [number, number]>): Row[] {
-  const sum = (c: string): [number, number] =>
-    pcns[c] ??
-    Object.keys(PARENT)
-      .filter((k) => PARENT[k] === c)
-      .map(sum)
-      .reduce<[number, number]>((a, k) => [a[0] + k[0], a[1] + k[1]], [0, 0]);
-  return ['ENG', ...Object.keys(PARENT)].flatMap((c) => {
-    const [june, july] = sum(c);
-    return [
-      row(c, 'fy', '2025/26', 2, (june + july) / 2),
-      row(c, 'month', '2025-06', 1, june),
-      row(c, 'month', '2025-07', 1, july),
-    ];
-  });
-}
+const rules = staffRules(PARENT);
 // What the publisher published before this change (92d42f5), headcounts; FTE `*` below England.
 const BEFORE: Row[] = ['ENG', ...Object.keys(PARENT)].flatMap((c) => {
   if (c === 'ENG')
-    return [row(c, 'fy', '2025/26', 2, 14.5), row(c, 'month', '2025-06', 1, 12), row(c, 'month', '2025-07', 1, 17)];
+    return [
+      staffRow(c, 'fy', '2025/26', 2, 14.5),
+      staffRow(c, 'month', '2025-06', 1, 12),
+      staffRow(c, 'month', '2025-07', 1, 17),
+    ];
   return [
-    row(c, 'fy', '2025/26', 2, c === 'I21' ? 15 : '*'),
-    row(c, 'month', '2025-06', 1, '*'),
-    row(c, 'month', '2025-07', 1, '*'),
+    staffRow(c, 'fy', '2025/26', 2, c === 'I21' ? 15 : '*'),
+    staffRow(c, 'month', '2025-06', 1, '*'),
+    staffRow(c, 'month', '2025-07', 1, '*'),
   ];
 });
-const recovered = (rows: readonly Row[]) =>
-  scanDocuments(
-    [{ name: 'staffyears', keys: [], rows } as unknown as MetricDocument],
-    ((r: { code: string }) => PARENT[r.code]) as never,
-    { ...SCAN_SPEC, counts: { staffyears: [] }, staff: { staffyears: [['hwbc_headcount', 'hwbc_fte', []]] } },
-  ).filter((f) => f.includes('recovered'));
+const recovered = (rows: readonly Row[]) => recoveredStaff(rows, PARENT);
 
 describe("staff years read whole, the criterion's reading in person-months (review 35, R35-5)", () => {
   it('the true figures: England June 12, July 17; I21 June 12, July 16 (its year 14: 28 person-months)', () => {
-    const rows = rowsOf(TRUE);
+    const rows = staffRows(PARENT, TRUE);
     const at = (c: string, p: string) => rows.find((r) => r.code === c && r.period === p)?.hwbc_headcount;
     expect([at('ENG', '2025-06'), at('ENG', '2025-07'), at('I21', '2025-06'), at('I21', '2025-07')]).toEqual([
       12, 17, 12, 16,
@@ -110,7 +73,7 @@ describe("staff years read whole, the criterion's reading in person-months (revi
   });
 
   it('the publisher protects it: the scan finds nothing in what it publishes now', () => {
-    const out = applyDisclosureControl(rowsOf(TRUE), rules);
+    const out = applyDisclosureControl(staffRows(PARENT, TRUE), rules);
     expect(recovered(out)).toEqual([]);
   });
 });

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
-import { SCAN_SPEC, scanDocuments } from '../support/disclosure-scan.ts';
-import { randomGeography, seededRandom, twoMonthsEach, valuePicker } from '../support/seeded-documents.ts';
+import { applyDisclosureControl } from '../../functions/refresh/disclosure.ts';
+import {
+  levelOf,
+  randomGeography,
+  recoveredStaff,
+  seededRandom,
+  staffRows,
+  staffRules,
+  twoMonthsEach,
+  valuePicker,
+} from '../support/seeded-documents.ts';
 
 /*
  * Review 34, R34-2: a region's piece read without England's equations pins a staff year as person-months. Geography:
@@ -49,47 +56,6 @@ const CASE_357: Record<string, [number, number]> = {
   P313: [7, 7],
 };
 const STRONGER: Record<string, [number, number]> = { ...CASE_357, P311: [7, 8], P312: [7, 8], P313: [8, 7] };
-const level = (c: string) => (c === 'ENG' ? 'national' : c[0] === 'R' ? 'region' : c[0] === 'I' ? 'icb' : 'pcn');
-const rulesFor = (parent: Record<string, string>): DisclosureRules => ({
-  counts: [],
-  staff: [{ headcount: 'hwbc_headcount', fte: 'hwbc_fte' }],
-  staffMonths: 'months',
-  periodKeys: [],
-  areas: {
-    partOf: (r) => (parent[String(r.code)] ? [`${parent[String(r.code)]}|${r.period_type}|${r.period}`] : []),
-    totalOf: (r) => `${r.code}|${r.period_type}|${r.period}`,
-  },
-});
-function rowsOf(parent: Record<string, string>, pcns: Record<string, [number, number]>, months: boolean): Row[] {
-  const sum = (c: string): [number, number] =>
-    pcns[c] ??
-    Object.keys(parent)
-      .filter((k) => parent[k] === c)
-      .map(sum)
-      .reduce<[number, number]>((a, k) => [a[0] + k[0], a[1] + k[1]], [0, 0]);
-  return ['ENG', ...Object.keys(parent)].flatMap((c) => {
-    const [june, july] = sum(c);
-    const row = (period_type: string, period: string, n: number, coaches: number): Row => ({
-      level: level(c),
-      code: c,
-      period_type,
-      period,
-      months: n,
-      hwbc_headcount: coaches,
-      hwbc_fte: coaches / 2,
-    });
-    const year = row('fy', '2025/26', 2, (june + july) / 2);
-    return months ? [year, row('month', '2025-06', 1, june), row('month', '2025-07', 1, july)] : [year];
-  });
-}
-/** The scan's findings of figures recovered (the other checks, FTE's among them, are not what is tested here). */
-const recovered = (parent: Record<string, string>, rows: readonly Row[]) =>
-  scanDocuments(
-    [{ name: 'staffyears', keys: [], rows } as unknown as MetricDocument],
-    ((r: { code: string }) => parent[r.code]) as never,
-    { ...SCAN_SPEC, counts: { staffyears: [] }, staff: { staffyears: [['hwbc_headcount', 'hwbc_fte', []]] } },
-  ).filter((f) => f.includes('recovered'));
-
 describe("staff years read as person-months without England's equations (review 34, R34-2)", () => {
   it("the scan finds R3's piece's pins in the years the publisher left before (the stronger case, years only)", () => {
     // As published before the fix (review 34's harness on int31): England 52, R3 = I31 = 25 over three PCNs' `*`.
@@ -114,7 +80,7 @@ describe("staff years read as person-months without England's equations (review 
       P313: '*',
     };
     const rows: Row[] = Object.entries(shown).map(([code, v]) => ({
-      level: level(code),
+      level: levelOf(code),
       code,
       period_type: 'fy',
       period: '2025/26',
@@ -122,7 +88,7 @@ describe("staff years read as person-months without England's equations (review 
       hwbc_headcount: v,
       hwbc_fte: typeof v === 'number' ? v / 2 : '*',
     }));
-    const found = recovered(PARENT, rows);
+    const found = recoveredStaff(rows, PARENT);
     for (const code of ['R3', 'I31', 'P311', 'P312', 'P313'])
       expect(found.some((f) => f.includes(`${code} 2025/26`))).toBe(true);
     // Read whole (England's 104 person-months in), nothing: R1's `*` is 41 or more by its ICBs, the whole contradicts.
@@ -135,7 +101,9 @@ describe("staff years read as person-months without England's equations (review 
       ['the stronger case', STRONGER],
     ] as const)
       it(`${name}${months ? ' with the months' : ', years only'}: the scan finds nothing on the publisher's output`, () => {
-        expect(recovered(PARENT, applyDisclosureControl(rowsOf(PARENT, pcns, months), rulesFor(PARENT)))).toEqual([]);
+        expect(
+          recoveredStaff(applyDisclosureControl(staffRows(PARENT, pcns, months), staffRules(PARENT)), PARENT),
+        ).toEqual([]);
       });
 });
 
@@ -153,8 +121,8 @@ describe("staff years fuzz: the scan (without England's rows too) finds nothing 
       const { parent, pcns } = randomGeography(rnd);
       const coaches = twoMonthsEach(pcns, pick);
       for (const months of [true, false]) {
-        const out = applyDisclosureControl(rowsOf(parent, coaches, months), rulesFor(parent));
-        found.push(...recovered(parent, out).map((f) => `document ${t}${months ? '' : ' (years)'}: ${f}`));
+        const out = applyDisclosureControl(staffRows(parent, coaches, months), staffRules(parent));
+        found.push(...recoveredStaff(out, parent).map((f) => `document ${t}${months ? '' : ' (years)'}: ${f}`));
       }
     }
     expect(found).toEqual([]);

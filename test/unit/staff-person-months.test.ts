@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
-import { SCAN_SPEC, scanDocuments } from '../support/disclosure-scan.ts';
+import { recoveredStaff } from '../support/seeded-documents.ts';
 
 /*
  * Review 32, R32-1, where the areas of a family sent different months: a year's headcount is its snapshots' headcounts
@@ -42,12 +41,8 @@ const ROWS: Row[] = [
   year('region', 'R2', 1, 1, 0.5),
   year('region', 'R3', 1, 1, 0.5),
 ];
-const scan = (rows: Row[]) =>
-  scanDocuments(
-    [{ name: 'staffyears', keys: [], rows } as unknown as MetricDocument],
-    (r) => (r.level === 'region' ? 'ENG' : undefined),
-    { ...SCAN_SPEC, counts: { staffyears: [] }, staff: { staffyears: [['hwbc_headcount', 'hwbc_fte', []]] } },
-  ).filter((f) => f.includes('recovered'));
+/** The scan's findings of figures recovered; every area below England is a region. */
+const scan = (rows: Row[]) => recoveredStaff(rows, (code) => (code === 'ENG' ? undefined : 'ENG'));
 
 describe('a staff year whose areas sent different months is audited as person-months (review 32, R32-1)', () => {
   it("R1's 10 (16 person-months, pinned by England's 18 less R2's and R3's `*`) is suppressed with its FTE", () => {
