@@ -13,18 +13,32 @@ export const coveredCaseload = (england: Readonly<Record<string, unknown>> | und
   england?.caseload_coverage_pct,
 ];
 
-/** A published metric document holding only the given rows, dated as meta.json is: a fixture for the pack builders. */
-export const metricDocument = (meta: MetaDocument, name: string, rows: MetricRow[]): MetricDocument => ({
+/**
+ * A published metric document holding only the given rows, dated as meta.json is (or as `dates` says): a fixture for
+ * the pack builders and the SPC and alerts tests.
+ */
+export const metricDocument = (
+  dates: Pick<MetaDocument, 'generated_at' | 'data_as_of'>,
+  name: string,
+  rows: MetricRow[],
+): MetricDocument => ({
   name,
   title: name,
   description: '',
-  generated_at: meta.generated_at,
-  data_as_of: meta.data_as_of,
+  generated_at: dates.generated_at,
+  data_as_of: dates.data_as_of,
   definitions: {},
   disclosure: '',
   keys: [],
   rows,
 });
+
+/** `n` consecutive months (YYYY-MM), the first `first`. */
+export const monthsFrom = (first: string, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => {
+    const index = Number(first.slice(0, 4)) * 12 + Number(first.slice(5, 7)) - 1 + i;
+    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  });
 
 /** The smallest geography an API test needs, as meta.json lists it: ICB QAA (region Y01) with PCNs U00001 and U00002. */
 export const TWO_PCNS = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import type { MetricRow } from '../../functions/contract/index.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { spcRows } from '../../functions/refresh/spc-documents.ts';
 import {
@@ -9,6 +9,7 @@ import {
   measureNote,
 } from '../../functions/reports/board-measures.ts';
 import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
+import { metricDocument, monthsFrom } from '../support/documents.ts';
 import { documents, meta } from '../support/pack-documents.ts';
 
 describe('the board measures’ funnel positions', () => {
@@ -46,23 +47,11 @@ describe('the board measures’ funnel positions', () => {
  * Likewise FTE: the count 10 then 7 (a PCN closed) with FTE per 10,000 1.0 throughout, varying 0.9/1.1.
  */
 describe('the board measures’ SPC reading is of the figure printed (R19-5)', () => {
-  const MONTHS = Array.from({ length: 15 }, (_, i) => {
-    const index = 2025 * 12 + 3 + i;
-    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-  });
+  const MONTHS = monthsFrom('2025-04', 15);
   const rate = (i: number) => (i % 2 === 0 ? 2.9 : 3.1);
   const count = (i: number) => (i < 8 ? [290, 310] : [205, 215])[i % 2] as number;
-  const doc = (name: string, rows: MetricRow[]): MetricDocument => ({
-    name,
-    title: name,
-    description: '',
-    generated_at: '2026-07-04T00:00:00.000Z',
-    data_as_of: '2026-06-30',
-    definitions: {},
-    disclosure: '',
-    keys: [],
-    rows,
-  });
+  const doc = (name: string, rows: MetricRow[]) =>
+    metricDocument({ generated_at: '2026-07-04T00:00:00.000Z', data_as_of: '2026-06-30' }, name, rows);
   const month = (period: string) => ({ level: 'icb', code: 'QJ2', period_type: 'month', period }) as const;
   const rollout = doc(
     'rollout',

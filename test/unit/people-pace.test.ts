@@ -3,6 +3,7 @@ import type { MetricRow } from '../../functions/contract/index.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { spcRows } from '../../functions/refresh/spc-documents.ts';
 import { type PeopleInYearRow, peoplePace, ratioAtMonth, repeatRatios } from '../../functions/stats/people-pace.ts';
+import { metricDocument, monthsFrom } from '../support/documents.ts';
 
 /*
  * Red-team review 19, R19-8: a month's people referred are distinct within the month, the 900,000 target's within the
@@ -15,10 +16,7 @@ import { type PeopleInYearRow, peoplePace, ratioAtMonth, repeatRatios } from '..
  * - A twelfth (75,000) lies below the lower limit: "consistently passes". The like-for-like pace (78,737) lies above
  *   the upper limit: the year consistently fails the target, as its 871,000 people do.
  */
-const MONTHS = Array.from({ length: 13 }, (_, i) => {
-  const index = 2025 * 12 + 3 + i;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-});
+const MONTHS = monthsFrom('2025-04', 13);
 const people = (i: number) => (i % 2 === 0 ? 76_000 : 76_400);
 const england = (period_type: string, period: string, people_referred: number) =>
   ({ level: 'national', code: 'ENG', period_type, period, people_referred }) as MetricRow;
@@ -57,17 +55,11 @@ describe('the people pace of the annual target (R19-8)', () => {
   });
 
   it("England's SPC chart of people referred: the like-for-like pace, and the assurance reads the year's miss", () => {
-    const rollout = {
-      name: 'rollout',
-      title: 'rollout',
-      description: '',
-      generated_at: '2026-05-04T00:00:00.000Z',
-      data_as_of: '2026-04-30',
-      definitions: {},
-      disclosure: '',
-      keys: [],
+    const rollout = metricDocument(
+      { generated_at: '2026-05-04T00:00:00.000Z', data_as_of: '2026-04-30' },
+      'rollout',
       rows,
-    };
+    );
     const row = spcRows([rollout], targets, '2026-04-30').find((r) => r.measure === 'people_referred');
     expect(row).toMatchObject({
       target: 78_737,
@@ -96,13 +88,7 @@ describe('a complete year’s ratio at the same month, and its regions’ growth
   // earlier in the year). A at the end of July: 40 / 40 = 1; at year end 120 / (40 + 8 x 8 = 104) = 1.153846: growth
   // 1.153846. Region B: 20 a month, all new: 1 and 1, growth 1. England at the end of July: (40 + 80) / (40 + 80) = 1.
   // 2023/24: region A only, 5 a month, all new: growth 1.
-  const months = (fy: string) => {
-    const start = Number(fy.slice(0, 4));
-    return Array.from({ length: 12 }, (_, i) => {
-      const index = start * 12 + 3 + i;
-      return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-    });
-  };
+  const months = (fy: string) => monthsFrom(`${fy.slice(0, 4)}-04`, 12);
   const rows: PeopleInYearRow[] = [
     ...months('2024/25').map((month, i) => ({
       region_code: 'A',

@@ -3,22 +3,10 @@ import type { MetricDocument, MetricRow } from '../../functions/contract/index.t
 import { alertsDocument, regionalAlertMessages } from '../../functions/refresh/alerts.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { spcDocument } from '../../functions/refresh/spc-documents.ts';
+import { metricDocument, monthsFrom } from '../support/documents.ts';
 
-const months = (n: number, from = [2025, 4] as const) =>
-  Array.from({ length: n }, (_, i) => {
-    const index = from[0] * 12 + from[1] - 1 + i;
-    return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-  });
 const doc = (name: string, rows: MetricRow[], extra: Partial<MetricDocument> = {}): MetricDocument => ({
-  name,
-  title: name,
-  description: '',
-  generated_at: '2026-10-01T00:00:00.000Z',
-  data_as_of: '2026-09-30',
-  definitions: {},
-  disclosure: '',
-  keys: [],
-  rows,
+  ...metricDocument({ generated_at: '2026-10-01T00:00:00.000Z', data_as_of: '2026-09-30' }, name, rows),
   ...extra,
 });
 const monthRow = (level: MetricRow['level'], code: string, period: string, figures: Record<string, unknown>) =>
@@ -26,7 +14,7 @@ const monthRow = (level: MetricRow['level'], code: string, period: string, figur
 
 // 10, 14 six times then 30: the last point is outside the upper limit (26.68), see test/unit/stats-spc.test.ts.
 const SERIES = [10, 14, 10, 14, 10, 14, 10, 14, 10, 14, 10, 14, 30];
-const MONTHS = months(13);
+const MONTHS = monthsFrom('2025-04', 13);
 const context = { targets: DEFAULT_TARGETS, generatedAt: '2026-10-01T00:00:00.000Z', dataAsOf: '2026-04-30' };
 
 describe('the SPC document', () => {

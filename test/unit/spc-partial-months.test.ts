@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import type { MetricRow } from '../../functions/contract/index.ts';
 import { alertsDocument } from '../../functions/refresh/alerts.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { spcDocument } from '../../functions/refresh/spc-documents.ts';
 import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
+import { metricDocument, monthsFrom } from '../support/documents.ts';
 import { documents, meta } from '../support/pack-documents.ts';
 
 /*
@@ -14,22 +15,10 @@ import { documents, meta } from '../support/pack-documents.ts';
  * April's 10 is below it, a special cause of concern (low) that the variation icon reads: the point, the series and
  * its alert say April is partial, 1 of 2 PCNs sent.
  */
-const MONTHS = Array.from({ length: 13 }, (_, i) => {
-  const index = 2025 * 12 + 3 + i;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-});
+const MONTHS = monthsFrom('2025-04', 13);
 const SERIES = [30, 26, 30, 26, 30, 26, 30, 26, 30, 26, 30, 26, 10];
-const doc = (name: string, rows: MetricRow[]): MetricDocument => ({
-  name,
-  title: name,
-  description: '',
-  generated_at: '2026-05-04T00:00:00.000Z',
-  data_as_of: '2026-04-30',
-  definitions: {},
-  disclosure: '',
-  keys: [],
-  rows,
-});
+const doc = (name: string, rows: MetricRow[]) =>
+  metricDocument({ generated_at: '2026-05-04T00:00:00.000Z', data_as_of: '2026-04-30' }, name, rows);
 const rollout = doc(
   'rollout',
   MONTHS.map(

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
+import type { MetricRow } from '../../functions/contract/index.ts';
 import { DEFAULT_TARGETS } from '../../functions/refresh/catalogue.ts';
 import { spcDocument } from '../../functions/refresh/spc-documents.ts';
+import { metricDocument, monthsFrom } from '../support/documents.ts';
 
 /*
  * Review 31, R31-8: referrals per 1,000 are published to 1 decimal (about 1.6: steps of 6%), and the SPC chart of
@@ -13,21 +14,12 @@ import { spcDocument } from '../../functions/refresh/spc-documents.ts';
  * - the published column: 1.5, 1.6, ... 1.5; mean 20.1 / 13 = 1.546154; moving ranges 0.1; limits +- 0.266: 1.812154
  *   and 1.280154, 1.81 and 1.28: five times as wide, from the rounding alone.
  */
-const MONTHS = Array.from({ length: 13 }, (_, i) => {
-  const index = 2025 * 12 + 3 + i;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-});
+const MONTHS = monthsFrom('2025-04', 13);
 const REFERRALS = [...Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? 1540 : 1560)), 1540];
-const rollout: MetricDocument = {
-  name: 'rollout',
-  title: 'rollout',
-  description: '',
-  generated_at: '2026-05-04T00:00:00.000Z',
-  data_as_of: '2026-04-30',
-  definitions: {},
-  disclosure: '',
-  keys: [],
-  rows: MONTHS.map(
+const rollout = metricDocument(
+  { generated_at: '2026-05-04T00:00:00.000Z', data_as_of: '2026-04-30' },
+  'rollout',
+  MONTHS.map(
     (period, i) =>
       ({
         level: 'national',
@@ -40,7 +32,7 @@ const rollout: MetricDocument = {
         referrals_per_1000: Math.round(((REFERRALS[i] as number) / 1000) * 10) / 10,
       }) as MetricRow,
   ),
-};
+);
 
 describe('SPC of referrals per 1,000: charted from the published counts at full precision (R31-8)', () => {
   it("England's chart has the exact series' mean and limits, not the 1-decimal column's", () => {
