@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
 import { areaWithParents } from '../../../functions/reports/board-measures.ts';
 import { partialSuffix } from '../coverage.ts';
-import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { endPageTest, pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import BoardReportPage, { boardPartialMonths } from './BoardReportPage.tsx';
 
 /*
@@ -44,8 +44,7 @@ const ROLLOUT: Record<string, MetricRow[]> = {
 const rolloutOf = (a: { code: string }) => ROLLOUT[a.code] ?? [];
 
 beforeEach(() =>
-  stubPageGlobals((url) => {
-    const name = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
+  stubPageGlobals((url, name) => {
     const code = url.searchParams.get('code') ?? '';
     // Cohorts as of data to 30 November 2026: engagement to 31 August, outcomes and 6-month windows to 31 May.
     const summary =
@@ -68,10 +67,7 @@ beforeEach(() =>
     };
   }),
 );
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(endPageTest);
 
 describe("the board report's monthly rate chart: a month not every PCN expected has sent", () => {
   it('labels the month partial for each area charted that has not had every PCN send it, named by level', () => {

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Level, MetricRow } from '../../../functions/contract/metrics.ts';
-import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { endPageTest, pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import EquityPage from './EquityPage.tsx';
 
 /*
@@ -49,10 +49,7 @@ beforeEach(() => {
     return { name: 'equity', description: 'Equity.', rows };
   });
 });
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(endPageTest);
 
 async function showQuintiles(level: Level, code: string, name: string, fy = '2025/26') {
   renderPage(<EquityPage />, META, { level, code, name }, fy);

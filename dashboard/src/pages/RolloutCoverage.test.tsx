@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { endPageTest, pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import { monthlyTrend, RolloutPage } from './RolloutPage.tsx';
 
 /*
@@ -40,16 +40,8 @@ const month = (period: string, referrals: number, sent: number) => ({
 });
 const ROLLOUT = [month('2026-10', 20, 2), month('2026-11', 10, 1)] as unknown as MetricRow[];
 
-beforeEach(() =>
-  stubPageGlobals((url) => {
-    const name = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
-    return { name, description: '', rows: name === 'rollout' ? ROLLOUT : [] };
-  }),
-);
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+beforeEach(() => stubPageGlobals((_url, name) => ({ name, description: '', rows: name === 'rollout' ? ROLLOUT : [] })));
+afterEach(endPageTest);
 
 describe('the Rollout page: a month not every PCN of the area has sent', () => {
   it('labels the partial month on the chart, with how many PCNs sent it', () => {
@@ -69,10 +61,11 @@ describe('the Rollout page: a month not every PCN of the area has sent', () => {
 
   it('says nothing where every PCN expected has sent', async () => {
     vi.unstubAllGlobals();
-    stubPageGlobals((url) => {
-      const name = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
-      return { name, description: '', rows: name === 'rollout' ? [month('2026-10', 20, 2)] : [] };
-    });
+    stubPageGlobals((_url, name) => ({
+      name,
+      description: '',
+      rows: name === 'rollout' ? [month('2026-10', 20, 2)] : [],
+    }));
     renderPage(<RolloutPage />, META, { level: 'icb', code: 'QAA', name: 'NHS Test ICB A' }, '2026/27', { icb: 'QAA' });
     const card = await screen.findByRole('region', { name: 'Referrals by month' });
     // Loaded: the chart's legend is drawn (the loading state has none).

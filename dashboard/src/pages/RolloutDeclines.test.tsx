@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { CATALOGUE, DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { endPageTest, pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import { declinedAfterReferralText, RolloutPage } from './RolloutPage.tsx';
 
 /*
@@ -45,16 +45,12 @@ let PERSON: { rows: MetricRow[]; summary?: unknown } = { rows: [] };
 beforeEach(() => {
   ROLLOUT = CLOSED;
   PERSON = { rows: [] };
-  stubPageGlobals((url) => {
-    const name = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
+  stubPageGlobals((_url, name) => {
     if (name === 'cof_person') return { name, description: '', ...PERSON };
     return { name, description: '', rows: name === 'rollout' ? ROLLOUT : [] };
   });
 });
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(endPageTest);
 
 describe('the Rollout page: which declines the decline rate counts', () => {
   it('shows offers declined and their rate, and referrals declined as a share of referrals', async () => {

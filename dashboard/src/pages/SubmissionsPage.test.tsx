@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
-import { cleanup, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
-import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { endPageTest, pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import SubmissionsPage from './SubmissionsPage.tsx';
 
 /*
@@ -69,10 +69,7 @@ beforeEach(() =>
     ],
   })),
 );
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(endPageTest);
 
 describe('the Data submissions page names what is in no figure', () => {
   it('lists the PCNs with events and with workforce snapshots dated when they were not in force', async () => {

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
-import { cleanup, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
-import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { endPageTest, pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import WorkforcePage, {
   accreditedContext,
   caseloadWithheld,
@@ -58,10 +58,7 @@ beforeEach(() =>
     rows: url.searchParams.get('level') === 'national' ? [month, year] : [],
   })),
 );
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(endPageTest);
 
 async function show() {
   renderPage(<WorkforcePage />, META, { level: 'national', code: 'ENG', name: 'England' }, '2025/26');

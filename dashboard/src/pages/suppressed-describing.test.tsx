@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../../functions/contract/metrics.ts';
 import { DEFAULT_TARGETS } from '../../../functions/refresh/catalogue.ts';
-import { pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
+import { endPageTest, pageMeta, renderPage, stubPageGlobals } from '../test-support/page.tsx';
 import OutcomesPage from './OutcomesPage.tsx';
 import { RolloutPage } from './RolloutPage.tsx';
 
@@ -39,17 +39,13 @@ const ROWS: Record<string, MetricRow[]> = {
 };
 
 beforeEach(() => {
-  stubPageGlobals((url) => {
-    const name = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
+  stubPageGlobals((_url, name) => {
     const summary =
       name === 'cof_community' ? { attendance_cohort: { months: 1, connected_on_or_before: '2026-08-31' } } : {};
     return { name, description: '', summary, rows: ROWS[name] ?? [] };
   });
 });
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(endPageTest);
 
 /** The page as an ICB user of London sees it in 2025/26. */
 const show = (page: React.ReactElement) =>

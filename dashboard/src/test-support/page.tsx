@@ -1,4 +1,4 @@
-import { render } from '@testing-library/react';
+import { cleanup, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { vi } from 'vitest';
 import type { MetaDocument } from '../../../functions/contract/metrics.ts';
@@ -39,9 +39,10 @@ export function renderPage(
 /**
  * Stubs the globals a page needs under jsdom (undone by vi.unstubAllGlobals): a ResizeObserver that observes nothing,
  * which the charts' containers ask for, and fetch answering every request with status 200 and the JSON that `answer`
- * gives for its URL (the pages ask for paths: read against a loopback origin).
+ * gives for its URL and the name of the document it asks for (its path's last part; the pages ask for paths: read
+ * against a loopback origin).
  */
-export function stubPageGlobals(answer: (url: URL) => unknown): void {
+export function stubPageGlobals(answer: (url: URL, name: string) => unknown): void {
   vi.stubGlobal(
     'ResizeObserver',
     class {
@@ -52,8 +53,16 @@ export function stubPageGlobals(answer: (url: URL) => unknown): void {
   );
   vi.stubGlobal(
     'fetch',
-    vi.fn(
-      async (path: string) => new Response(JSON.stringify(answer(new URL(path, 'http://127.0.0.1'))), { status: 200 }),
-    ),
+    vi.fn(async (path: string) => {
+      const url = new URL(path, 'http://127.0.0.1');
+      const name = url.pathname.split('/').filter(Boolean).at(-1) ?? '';
+      return new Response(JSON.stringify(answer(url, name)), { status: 200 });
+    }),
   );
+}
+
+/** Ends a page test (afterEach): the page unmounted and the globals stubbed by stubPageGlobals restored. */
+export function endPageTest(): void {
+  cleanup();
+  vi.unstubAllGlobals();
 }
