@@ -36,10 +36,11 @@ const SHOWN: Record<string, readonly [number | '*', number | '*', number | '*']>
   'region Y58': ['*', '*', '*'],
   'national ENG': [30, 30, 60],
 };
-const rows = (): Row[] =>
-  Object.entries(SHOWN).flatMap(([key, values]) => {
+/** A count document's rows (splw_contacts) from each area's figures (keyed `level code`), one a period in order. */
+const areaRows = (figures: Record<string, readonly (number | '*')[]>, periods: readonly string[]): Row[] =>
+  Object.entries(figures).flatMap(([key, values]) => {
     const [level, code] = key.split(' ') as [string, string];
-    return PERIODS.map((period, i) => ({
+    return periods.map((period, i) => ({
       level,
       code,
       period_type: period.includes('/') ? 'fy' : 'month',
@@ -47,6 +48,7 @@ const rows = (): Row[] =>
       splw_contacts: values[i] as number | '*',
     }));
   });
+const rows = (): Row[] => areaRows(SHOWN, PERIODS);
 const PARENT: Record<string, string> = {
   U00001: 'QAA',
   U00003: 'QAA',
@@ -133,16 +135,7 @@ describe("the audit reads a contradicting component without England's equations 
   it('the publisher leaves nothing the scan recovers, with or without England', () => {
     // The exact counts above, with the reviewer's `*` placed first (preSuppressed: the Y58 side all `*`, U00001's and
     // U00003's months).
-    const exact = Object.entries(EXACT).flatMap(([key, values]) => {
-      const [level, code] = key.split(' ') as [string, string];
-      return PERIODS.map((period, i) => ({
-        level,
-        code,
-        period_type: period.includes('/') ? 'fy' : 'month',
-        period,
-        splw_contacts: values[i] as number,
-      }));
-    });
+    const exact = areaRows(EXACT, PERIODS);
     const starred = (row: Row) =>
       ['U00002', 'U00004', 'QBB', 'Y58'].includes(String(row.code)) ||
       (['U00001', 'U00003'].includes(String(row.code)) && row.period_type === 'month')
@@ -269,16 +262,7 @@ describe("the audit reads a contradicting component without England's equations 
       'region Y58': [16, 16, 16, 48],
       'national ENG': [37, 37, 37, 111],
     };
-    const exact = Object.entries(values).flatMap(([key, counts]) => {
-      const [level, code] = key.split(' ') as [string, string];
-      return periods.map((period, i) => ({
-        level,
-        code,
-        period_type: period.includes('/') ? 'fy' : 'month',
-        period,
-        splw_contacts: counts[i] as number,
-      }));
-    });
+    const exact = areaRows(values, periods);
     const starred = (row: Row) =>
       ['U00002', 'U00004', 'QBB', 'Y58'].includes(String(row.code)) ||
       (['U00001', 'U00003', 'U00005'].includes(String(row.code)) && row.period_type === 'month')
