@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, referralEvent, refreshAndRead, writeEventFiles } from '../support/golden.ts';
+import { type GoldenEvent, ingestAllAccepted, referralEvent, refreshAndRead } from '../support/golden.ts';
 
 /*
  * The data-as-of rule does not wait for a PCN whose extract has stopped (docs/methodology.md, "Data as of"). Eleven
@@ -63,14 +62,7 @@ const logged: Record<'december' | 'february', string[]> = { december: [], februa
 
 beforeAll(async () => {
   await stageReference(new FsObjectStore(dataDir), REFERENCE);
-  const files = writeEventFiles(dir.path, uploads);
-  const { summary } = await ingestFiles(files, {
-    dataDir,
-    out: () => {},
-    progress: false,
-    receivedAt: (file) => new Date(lastOf(file.slice(-10, -4)).received),
-  });
-  expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
+  await ingestAllAccepted(dir.path, dataDir, uploads, (file) => new Date(lastOf(file.slice(-10, -4)).received));
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
   try {
     await refreshAndRead(dataDir, new Date('2026-12-04T06:00:00Z'), december);

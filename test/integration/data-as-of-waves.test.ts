@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../cli/commands/ingest.ts';
 import type { MetaDocument, MetricDocument } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
 import { stageReference } from '../../functions/lib/reference-versions.ts';
@@ -8,7 +7,7 @@ import { currentRelease } from '../../functions/lib/release.ts';
 import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
+import { type GoldenEvent, ingestAllAccepted, referralEvent, rowFinder } from '../support/golden.ts';
 
 /*
  * The data-as-of rule during a national rollout in waves (docs/methodology.md, "Data as of"). Ten PCNs are open in
@@ -55,9 +54,7 @@ beforeAll(async () => {
   const uploads = Object.fromEntries(
     Object.entries(WAVES).flatMap(([month, pcns]) => pcns.map((pcn) => [`${pcn}-${month}.csv`, referrals(pcn, month)])),
   );
-  const files = writeEventFiles(dir.path, uploads);
-  const { summary } = await ingestFiles(files, { dataDir, out: () => {}, progress: false });
-  expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
+  await ingestAllAccepted(dir.path, dataDir, uploads);
   const engine = new DuckDbEngine(dataDir);
   await refreshMetrics({ store, engine, clock: () => new Date('2026-01-04T06:00:00Z') });
   await engine.close();

@@ -124,6 +124,26 @@ export function writeEventFiles(dir: string, uploads: Readonly<Record<string, re
   });
 }
 
+/**
+ * Writes `uploads` into `dir` and ingests them into `dataDir` with no output, received at `receivedAt` where given
+ * (else the ingest's clock): the test fails unless every file is accepted in full.
+ */
+export async function ingestAllAccepted(
+  dir: string,
+  dataDir: string,
+  uploads: Readonly<Record<string, readonly GoldenEvent[]>>,
+  receivedAt?: (file: string) => Date,
+): Promise<void> {
+  const files = writeEventFiles(dir, uploads);
+  const { summary } = await ingestFiles(files, {
+    dataDir,
+    out: () => {},
+    progress: false,
+    ...(receivedAt ? { receivedAt } : {}),
+  });
+  expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
+}
+
 /** Ten PCNs, U00001 to U00010. */
 export const TEN_PCNS = Array.from({ length: 10 }, (_, i) => `U${String(i + 1).padStart(5, '0')}`);
 
