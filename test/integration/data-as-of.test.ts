@@ -8,7 +8,7 @@ import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { PublishedRows, packContent } from '../../functions/reports/pack-content.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, ingestQuietly, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
+import { type GoldenEvent, ingestAllAccepted, referralEvent, rowFinder } from '../support/golden.ts';
 
 /*
  * The data-as-of date is the end of the last complete month (docs/methodology.md, "Data as of"): a month that has
@@ -106,13 +106,9 @@ const store = new FsObjectStore(dataDir);
 
 /** Ingests the files into the one store, refreshes on `now` and returns the published documents by name. */
 async function refreshOn(now: string, uploads: Readonly<Record<string, readonly GoldenEvent[]>> = {}) {
-  const files = writeEventFiles(dir.path, uploads);
-  if (files.length > 0) {
-    // Received when the refresh runs: a file covers the months before its receipt (onboarded.sql), not those before
-    // the day the test runs.
-    const { summary } = await ingestQuietly(files, dataDir, now);
-    expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
-  }
+  // Received when the refresh runs: a file covers the months before its receipt (onboarded.sql), not those before the
+  // day the test runs.
+  if (Object.keys(uploads).length > 0) await ingestAllAccepted(dir.path, dataDir, uploads, () => new Date(now));
   const engine = new DuckDbEngine(dataDir);
   await refreshMetrics({ store, engine, clock: () => new Date(now) });
   await engine.close();

@@ -10,7 +10,14 @@ import { DuckDbEngine } from '../../functions/refresh/duckdb-engine.ts';
 import { publishUploads } from '../../functions/refresh/publish-tables.ts';
 import { refreshMetrics } from '../../functions/refresh/refresh.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, goldenReference, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
+import {
+  type GoldenEvent,
+  goldenReference,
+  ingestAllAccepted,
+  referralEvent,
+  rowFinder,
+  writeEventFiles,
+} from '../support/golden.ts';
 
 /*
  * Review 24, R24-1: a refresh reads one state of the data. In AWS the ingest Lambda runs beside the refresh (only
@@ -116,16 +123,9 @@ async function refreshWith(now: string, during: () => Promise<void>): Promise<vo
 }
 
 beforeAll(async () => {
-  const files = writeEventFiles(dir.path, UPLOADS);
   const nextFirst = (file: string) => (basename(file).slice(7, 14) === '2026-10' ? '2026-11-01' : '2026-12-01');
   await stageReference(new FsObjectStore(data), REFERENCE);
-  const { summary } = await ingestFiles(files, {
-    dataDir: data,
-    out: () => {},
-    progress: false,
-    receivedAt: (file) => new Date(`${nextFirst(file)}T05:00:00Z`),
-  });
-  expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
+  await ingestAllAccepted(dir.path, data, UPLOADS, (file) => new Date(`${nextFirst(file)}T05:00:00Z`));
   const late = writeEventFiles(dir.path, LATE);
   const resent = writeEventFiles(dir.path, RESENT);
   await refreshWith('2026-12-01T06:30:00Z', async () => {
