@@ -171,7 +171,9 @@ async function portFree(host: string, port: number): Promise<void> {
     probe.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`port ${port} on ${host} is in use: stop what holds it, or choose another (npm start -- --port N)`)
+          ? new Error(
+              `port ${port} on ${host} is in use: stop what holds it, or choose another (npm start -- --port N)`,
+            )
           : error,
       ),
     );
