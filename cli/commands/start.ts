@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { issueUserToken, signingSecret } from '../../functions/auth/local-tokens.ts';
 import { identityOf } from '../../functions/auth/scope.ts';
@@ -159,9 +160,31 @@ export function localServerUrl(host: string, port: number): string | undefined {
   return port === 0 ? undefined : serverUrl(host, port);
 }
 
+/**
+ * Refuses a port something else holds before a minute of demo work (the server listens only at the end). Another
+ * process could still take it meanwhile: the server's own listen then fails as before.
+ */
+async function portFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${port} on ${host} is in use: stop what holds it, or choose another (npm start -- --port N)`,
+            )
+          : error,
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 /** `npm start`: demo data, metrics, then the API and dashboard on the port. */
 export async function start(options: StartOptions): Promise<LocalStack> {
   const started = performance.now();
+  await portFree(options.host, options.port);
   const compactedEarlier = await prepareDemo(options);
   // Compaction pays for itself in the first refresh, which reads the events several times: measured on the 8% demo
   // (a loaded 2-core machine, CPU seconds of every thread), the refresh of the 4,866 objects the ingest wrote took
