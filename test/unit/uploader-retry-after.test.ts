@@ -57,7 +57,7 @@ describe("the uploader honours a 429's Retry-After, bounded", () => {
     expect(outcome).toMatchObject({ status: 'accepted', exit_code: 0, already_received: true });
     expect(arrivals).toHaveLength(2);
     // Timers fire no earlier than asked (Node rounds to the millisecond): 1,000 ms at least, less a millisecond.
-    expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(999);
+    expect((arrivals[1] as number) - (arrivals[0] as number)).toBeGreaterThanOrEqual(999);
   });
 
   it('without Retry-After, a 429 is retried on its own backoff (5 ms, doubled, jittered: well under a second)', async () => {
@@ -66,7 +66,7 @@ describe("the uploader honours a 429's Retry-After, bounded", () => {
     const outcome = await uploader().send(file);
     expect(outcome).toMatchObject({ status: 'accepted' });
     expect(arrivals).toHaveLength(2);
-    expect(arrivals[1] - arrivals[0]).toBeLessThan(1_000);
+    expect((arrivals[1] as number) - (arrivals[0] as number)).toBeLessThan(1_000);
   });
 
   it('a Retry-After beyond the bound is not retried: the file is not sent and the wait is named', async () => {
