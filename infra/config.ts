@@ -149,8 +149,18 @@ export const DeploymentConfig = z
      * an account whose Lake Formation settings no longer give IAM_ALLOWED_PRINCIPALS all permissions on new databases
      * and tables ("Use only IAM access control" off). The deploying role must then be a data lake administrator.
      * Default false: access is IAM's alone, as Lake Formation's initial settings leave it (README, "Before the first deploy").
+     *
+     * `{ "dataBucketRegistered": true }`: the same grants, for an account whose platform has registered the data bucket
+     * with Lake Formation (the stack does not register it). Athena then reads the curated tables with credentials Lake
+     * Formation vends, and "Anyone using Athena to query data registered with Lake Formation must have an IAM
+     * permissions policy that allows the lakeformation:GetDataAccess action"
+     * (https://docs.aws.amazon.com/athena/latest/ug/lf-athena-user-permissions.html): the refresh role gets it.
      */
-    lakeFormationGrants: z.boolean().default(false),
+    lakeFormationGrants: z
+      .union([z.boolean(), z.strictObject({ dataBucketRegistered: z.boolean() })], {
+        error: 'must be true, false or { "dataBucketRegistered": true }',
+      })
+      .default(false),
     /**
      * Days without a successful ingest after which the NoUploadLanded alarm fires (1-7: CloudWatch evaluates an alarm
      * over at most 7 days), or false for no such alarm.

@@ -1,10 +1,20 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
+import { makeAlarmTopic } from './constructs/alarm-topic.ts';
 
 /** The edge stack's region: a web ACL for CloudFront is made there only (AWS::WAFv2::WebACL, Scope). */
 export const EDGE_REGION = 'us-east-1';
@@ -68,11 +78,52 @@ const managedGroup = (name: string, priority: number): CfnWebACL.RuleProperty =>
   visibilityConfig: visibility(name),
 });
 
+/** The rate rules' evaluation window, seconds (AWS WAF's default; 60, 120, 300 or 600 allowed). */
+const RATE_WINDOW_SECONDS = 300;
+
+/**
+ * How long a client blocked by a rate rule is asked to wait (Retry-After, seconds): the evaluation window plus AWS WAF's
+ * usual delay in noticing that a rate has fallen, 300 + 30. A block lasts while the client's count over the window is
+ * above the limit, and "the request rate can be below the limit for a period of time before AWS WAF detects the
+ * decrease and discontinues the rate limiting action. Usually, this delay is below 30 seconds"
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-caveats.html). A client that
+ * stops sending is under the limit once every request it sent has left the window, so after 330 s it is let through
+ * (WAF's estimate "gives more importance to more recent requests", so often sooner). A shorter value would bring the
+ * uploader back while still blocked, spending its attempts (cli/commands/upload.ts waits up to 15 minutes).
+ */
+export const RATE_BLOCK_RETRY_AFTER_SECONDS = RATE_WINDOW_SECONDS + 30;
+
+/** The key of the rate rules' response body in the web ACL's CustomResponseBodies. */
+const RATE_LIMITED_BODY = 'rate-limited';
+
+/**
+ * The rate rules' response: 429, Retry-After and a JSON body in the shape of the API's own errors (`error`, and
+ * `retry_after_seconds` as the upload API's quota answers), which the uploader reads. Static text only: WAF sends it
+ * as written, so it names no address, path or token. Custom responses for a Block action set "the status code, headers,
+ * and response body", and "You can specify any header name except for content-type" (the body's ContentType sets it):
+ * https://docs.aws.amazon.com/waf/latest/developerguide/customizing-the-response-for-blocked-requests.html. A header
+ * name matches ^[a-zA-Z0-9._$-]+$ (1-64), its value 1-255 characters, and the x-amzn-waf- prefix is added to inserted
+ * request headers only (https://docs.aws.amazon.com/waf/latest/APIReference/API_CustomHTTPHeader.html); a body is
+ * TEXT_PLAIN, TEXT_HTML or APPLICATION_JSON, up to 10,240 characters, defined once in the web ACL's
+ * CustomResponseBodies and named by key (https://docs.aws.amazon.com/waf/latest/APIReference/API_CustomResponseBody.html).
+ */
+const rateLimitedResponse: CfnWebACL.CustomResponseProperty = {
+  responseCode: 429,
+  responseHeaders: [{ name: 'Retry-After', value: String(RATE_BLOCK_RETRY_AFTER_SECONDS) }],
+  customResponseBodyKey: RATE_LIMITED_BODY,
+};
+const rateLimitedBody: CfnWebACL.CustomResponseBodyProperty = {
+  contentType: 'APPLICATION_JSON',
+  content: JSON.stringify({
+    error: `too many requests from this network address in ${RATE_WINDOW_SECONDS / 60} minutes: wait the Retry-After seconds, then send again`,
+    retry_after_seconds: RATE_BLOCK_RETRY_AFTER_SECONDS,
+  }),
+};
+
 /**
  * Per-IP rate limit over a 5-minute window ("Valid settings are 60 (1 minute), 120 (2 minutes), 300 (5 minutes), and
  * 600 (10 minutes) ... The lowest limit setting allowed is 10": https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html),
- * answered 429 by a custom response for the Block action (https://docs.aws.amazon.com/waf/latest/developerguide/customizing-the-response-for-blocked-requests.html),
- * which the uploader retries with backoff as it does the stage's own 429.
+ * answered by rateLimitedResponse, which the uploader honours (it waits out Retry-After before sending again).
  */
 const ratePerIp = (
   name: string,
@@ -82,8 +133,10 @@ const ratePerIp = (
 ): CfnWebACL.RuleProperty => ({
   name,
   priority,
-  statement: { rateBasedStatement: { aggregateKeyType: 'IP', evaluationWindowSec: 300, limit, scopeDownStatement } },
-  action: { block: { customResponse: { responseCode: 429 } } },
+  statement: {
+    rateBasedStatement: { aggregateKeyType: 'IP', evaluationWindowSec: RATE_WINDOW_SECONDS, limit, scopeDownStatement },
+  },
+  action: { block: { customResponse: rateLimitedResponse } },
   visibilityConfig: visibility(name),
 });
 
@@ -97,17 +150,20 @@ const ratePerIp = (
 export class EdgeStack extends Stack {
   readonly webAcl: CfnWebACL;
   readonly logs: LogGroup;
+  readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
     const { config } = props;
     const retain = config.retainData;
+    const aclMetricName = `${config.name}-edge`;
     this.webAcl = new CfnWebACL(this, 'WebAcl', {
       name: `${config.name}-edge`,
       description: 'Per-client rate limits and AWS managed rules in front of the dashboard and its API',
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility(`${config.name}-edge`),
+      visibilityConfig: visibility(aclMetricName),
+      customResponseBodies: { [RATE_LIMITED_BODY]: rateLimitedBody },
       rules: [
         // Addresses Amazon's threat intelligence lists as sources of bots and attacks: refused before they count.
         managedGroup(EDGE_RULES.ipReputation, 0),
@@ -174,6 +230,69 @@ export class EdgeStack extends Stack {
       },
     });
     logging.node.addDependency(this.logs);
+
+    // Alarms on what the web ACL blocks. AWS WAF publishes its metrics in the AWS/WAFV2 namespace once a minute
+    // (https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html), a CloudFront web ACL's in us-east-1 with
+    // the dimensions WebACL (the web ACL's metric name) and Rule (the rule's), no Region; the pipeline's alarms and their
+    // topic are in the deployment's region, and an alarm's SNS action is a topic in its own region: so a topic here,
+    // encrypted and open to this stack's alarms only, as the pipeline's (constructs/alarm-topic.ts), e-mailing the same
+    // alarmEmails. Each address confirms this subscription too.
+    const { topic } = makeAlarmTopic(this, {
+      alarmPrefix: `${this.stackName}-`,
+      description: 'Social prescribing edge (web ACL) alarm notifications',
+      displayName: 'Social prescribing edge alarms',
+      emails: config.alarmEmails,
+      retainData: retain,
+    });
+    const blocked = (rule: string) =>
+      new Metric({
+        namespace: 'AWS/WAFV2',
+        metricName: 'BlockedRequests',
+        dimensionsMap: { Rule: rule, WebACL: aclMetricName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+    const alarm = (name: string, description: string, metric: IMetric, threshold: number) => {
+      const a = new Alarm(this, name, {
+        alarmName: `${this.stackName}-${name}`,
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(new SnsAction(topic));
+      this.alarms.push(a);
+    };
+    // Any rate block: one address has sent more than its limit in 5 minutes and is refused for 5 minutes or more. An
+    // attack, a runaway script, or many users behind one NHS gateway address (then raise edgeRateLimits: README).
+    alarm(
+      `${EDGE_RULES.apiRate}Blocked`,
+      `The edge web ACL refused a network address over ${config.edgeRateLimits.api.toLocaleString('en-GB')} requests to /api/* in 5 minutes (429, Retry-After ${RATE_BLOCK_RETRY_AFTER_SECONDS} s): an attack, a runaway client, or an NHS gateway's users sharing one address (raise edgeRateLimits.api). The blocked requests are in the log group aws-waf-logs-${config.name} (us-east-1).`,
+      blocked(EDGE_RULES.apiRate),
+      1,
+    );
+    alarm(
+      `${EDGE_RULES.uploadsRate}Blocked`,
+      `The edge web ACL refused a network address over ${config.edgeRateLimits.uploads.toLocaleString('en-GB')} upload announcements in 5 minutes (429, Retry-After ${RATE_BLOCK_RETRY_AFTER_SECONDS} s): PCN uploads from it wait, and stop after the uploader's retries (raise edgeRateLimits.uploads if the uploaders are real). The blocked requests are in the log group aws-waf-logs-${config.name} (us-east-1).`,
+      blocked(EDGE_RULES.uploadsRate),
+      1,
+    );
+    // The managed groups block the internet's background of scanners and known-bad addresses all the time, so not any
+    // block: 100 in 5 minutes together, a surge (an attack under way) or a false positive on real users' requests.
+    const managed = [EDGE_RULES.ipReputation, EDGE_RULES.common, EDGE_RULES.badInputs];
+    alarm(
+      'ManagedRulesBlocked',
+      `AWS's managed rule groups at the edge (${managed.join(', ')}) refused 100 or more requests in 5 minutes: an attack under way, or a rule refusing real users (check the log group aws-waf-logs-${config.name} in us-east-1, by rule).`,
+      new MathExpression({
+        expression: managed.map((_, i) => `FILL(m${i}, 0)`).join(' + '),
+        usingMetrics: Object.fromEntries(managed.map((rule, i) => [`m${i}`, blocked(rule)])),
+        period: Duration.minutes(5),
+        label: 'requests blocked by the managed rule groups',
+      }),
+      100,
+    );
 
     new CfnOutput(this, 'WebAclArn', {
       value: this.webAcl.attrArn,

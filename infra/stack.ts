@@ -94,6 +94,7 @@ export class PipelineStack extends Stack {
       this.lakeFormation = new LakeFormationGrants(this, 'LakeFormation', {
         refreshRole: this.refresh.handler.role as IRole,
         catalog: this.catalog,
+        dataBucketRegistered: config.lakeFormationGrants !== true && config.lakeFormationGrants.dataBucketRegistered,
       });
     this.api = new MetricsApi(this, 'Api', {
       dataLake: this.dataLake,

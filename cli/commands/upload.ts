@@ -76,16 +76,23 @@ class HttpStatusError extends Error {
 /** The name the form gives the file it sends, whatever the extract's own name is (above). */
 export const UPLOAD_FILE_NAME = 'upload.csv';
 
-/** The longest wait between attempts (p-retry's maxTimeout): a server asking for longer is not retried. */
+/** The longest backoff between attempts (p-retry's maxTimeout). */
 const MAX_RETRY_WAIT_MS = 60_000;
 
 /**
+ * The longest Retry-After the uploader waits out before sending again: 15 minutes. It covers the edge web ACL's 429
+ * (infra/edge-stack.ts, RATE_BLOCK_RETRY_AFTER_SECONDS: its rate rules' 5-minute window and AWS WAF's delay in lifting
+ * a block), so an uploader behind a busy gateway address pauses and carries on; a server asking for longer (the upload
+ * API's daily quota per PCN answers with the seconds to midnight UTC) is not retried.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 900;
+
+/**
  * 5xx and 429 are worth another try; any other 4xx is an answer. So is a 429 whose Retry-After is longer than the
- * uploader would wait (the upload API's daily quota per PCN answers with the seconds to midnight UTC): retrying it
- * within a minute only spends the attempts.
+ * uploader would wait: retrying it only spends the attempts.
  */
 const retryable = (error: HttpStatusError) =>
-  error.status >= 500 || (error.status === 429 && (error.retryAfterSeconds ?? 0) * 1000 <= MAX_RETRY_WAIT_MS);
+  error.status >= 500 || (error.status === 429 && (error.retryAfterSeconds ?? 0) <= MAX_RETRY_AFTER_SECONDS);
 
 /** Retry-After as seconds (the delta form; an HTTP date is read as no number). */
 function retryAfterOf(response: Response): number | undefined {
@@ -177,8 +184,8 @@ export class Uploader {
     this.log = options.log ?? ((line) => console.error(line));
   }
 
-  /** Retries with exponential backoff and jitter on network errors, 5xx and 429 (unless it asks to wait longer than a
-   * minute); another 4xx ends at once. */
+  /** Retries with exponential backoff and jitter on network errors, 5xx and 429 (unless it asks to wait longer than
+   * MAX_RETRY_AFTER_SECONDS), and never sooner than the answer's Retry-After; another 4xx ends at once. */
   private retrying<T>(what: string, attempt: () => Promise<T>): Promise<T> {
     return pRetry(
       async () => {
@@ -195,8 +202,17 @@ export class Uploader {
         minTimeout: this.options.retryDelayMs ?? 1000,
         maxTimeout: MAX_RETRY_WAIT_MS,
         randomize: true,
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-          if (retriesLeft > 0) this.log(`  ${what}: attempt ${attemptNumber} failed (${error.message}); retrying`);
+        // p-retry awaits this before its own backoff: a Retry-After (within the bound, or retryable() ended it) is
+        // waited out first, so the next attempt comes no sooner than the server asked (RFC 9110, 10.2.3).
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          if (retriesLeft <= 0) return;
+          // Bounded for a 5xx too (retried whatever its Retry-After).
+          const asked = error instanceof HttpStatusError ? error.retryAfterSeconds : undefined;
+          const wait = asked === undefined ? undefined : Math.min(asked, MAX_RETRY_AFTER_SECONDS);
+          this.log(
+            `  ${what}: attempt ${attemptNumber} failed (${error.message}); retrying${wait ? ` in ${wait.toLocaleString('en-GB')} s or more, as the server asks` : ''}`,
+          );
+          if (wait) await new Promise((resolve) => setTimeout(resolve, wait * 1000));
         },
       },
     );
@@ -215,7 +231,7 @@ export class Uploader {
     if (response.status >= 400) {
       const retryAfter = retryAfterOf(response);
       const wait =
-        response.status === 429 && retryAfter !== undefined && retryAfter * 1000 > MAX_RETRY_WAIT_MS
+        response.status === 429 && retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_SECONDS
           ? ` (the server asks to wait ${retryAfter.toLocaleString('en-GB')} s before sending again)`
           : '';
       throw new HttpStatusError(response.status, `${errorMessage(response.status, text)}${wait}`, retryAfter);

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -10,15 +10,14 @@ import {
   Unit,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PEAK_RSS_METRIC } from '../../functions/refresh/peak-memory.ts';
+import { makeAlarmTopic } from './alarm-topic.ts';
 
 /** The refresh's last-successful-publish metric: the same names as functions/refresh/handler.ts (a test checks). */
 export const PUBLISH_METRIC = { namespace: 'SpOutcomes', name: 'PublishSucceeded', dimension: 'FunctionName' } as const;
@@ -66,49 +65,14 @@ export class Operations extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const alarmPrefix = `${stack.stackName}-`;
-    // CloudWatch publishes alarm notifications as its service principal; to an encrypted topic only if the key lets
-    // it (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, "compatibility with AWS services"). A key
-    // of its own keeps that right off the data key; conditions hold it to this stack's alarms in this account.
-    const fromOurAlarms = {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: {
-        'aws:SourceArn': stack.formatArn({
-          service: 'cloudwatch',
-          resource: 'alarm',
-          resourceName: `${alarmPrefix}*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    };
-    this.key = new Key(this, 'AlarmsKey', {
-      enableKeyRotation: true,
+    // The encrypted topic CloudWatch may publish to for this stack's alarms only (alarm-topic.ts).
+    ({ key: this.key, topic: this.topic } = makeAlarmTopic(this, {
+      alarmPrefix,
       description: 'Social prescribing pipeline alarm notifications',
-      removalPolicy: props.retainData === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    });
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'CloudWatchAlarmsOfThisStackPublish',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: fromOurAlarms,
-      }),
-    );
-    this.topic = new Topic(this, 'Alarms', {
-      masterKey: this.key,
-      enforceSSL: true,
       displayName: 'Social prescribing pipeline alarms',
-    });
-    this.topic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'CloudWatchAlarmsOfThisStackPublish',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: fromOurAlarms,
-      }),
-    );
-    for (const address of props.alarmEmails ?? []) this.topic.addSubscription(new EmailSubscription(address));
+      emails: props.alarmEmails,
+      retainData: props.retainData,
+    }));
 
     const alarm = (
       name: string,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ORIGIN_VERIFY_HEADER } from '../../functions/auth/origin-verify.ts';
 import { buildApp } from '../../infra/app.ts';
 import { parseConfig } from '../../infra/config.ts';
-import { EDGE_RULES } from '../../infra/edge-stack.ts';
+import { EDGE_RULES, RATE_BLOCK_RETRY_AFTER_SECONDS } from '../../infra/edge-stack.ts';
 
 // The per-client protection of the API (README, "What reaches the API"): an AWS WAF web ACL for CloudFront in the
 // us-east-1 edge stack, named by the pipeline's distribution, and CloudFront's secret header that the API functions
@@ -74,8 +74,33 @@ describe('the edge stack: a web ACL for CloudFront in us-east-1', () => {
           ScopeDownStatement: scopeDown,
         },
       });
-      expect(rule(name).Action, name).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
+      expect(rule(name).Action, name).toEqual({
+        Block: {
+          CustomResponse: {
+            ResponseCode: 429,
+            ResponseHeaders: [{ Name: 'Retry-After', Value: '330' }],
+            CustomResponseBodyKey: 'rate-limited',
+          },
+        },
+      });
     }
+  });
+
+  it("answers a rate block with Retry-After: 330 (the 5-minute window and WAF's usual 30 s in lifting a block) and a JSON body naming no one", () => {
+    // By hand: a client that stops sending is under the limit once its counted requests leave the 300 s window; AWS
+    // WAF then takes "usually ... below 30 seconds" to notice the decrease: 300 + 30 = 330.
+    expect(RATE_BLOCK_RETRY_AFTER_SECONDS).toBe(330);
+    const bodies = (acl as Loose).CustomResponseBodies as Record<string, { ContentType: string; Content: string }>;
+    expect(Object.keys(bodies)).toEqual(['rate-limited']);
+    const limited = bodies['rate-limited'] as { ContentType: string; Content: string };
+    expect(limited.ContentType).toBe('APPLICATION_JSON');
+    const body = JSON.parse(limited.Content);
+    expect(body).toEqual({ error: expect.stringMatching(/too many requests/), retry_after_seconds: 330 });
+    // Nothing of the request in it (WAF's body is static: no address, no path, no token).
+    expect(limited.Content).not.toMatch(/\$\{|\d+\.\d+\.\d+\.\d+|bearer|spu_|\/api\//i);
+    // The managed groups' blocks keep WAF's own 403: they are not rate limits, and retrying them does not help.
+    for (const name of [EDGE_RULES.ipReputation, EDGE_RULES.common, EDGE_RULES.badInputs])
+      expect(rule(name).Action, name).toBeUndefined();
   });
 
   it("runs AWS's IP reputation list first, then the rate limits, then the common and known-bad-input rule groups", () => {
@@ -117,6 +142,93 @@ describe('the edge stack: a web ACL for CloudFront in us-east-1', () => {
       (custom.Rules.find((r: Loose) => r.Name === name) as Loose).Statement.RateBasedStatement.Limit;
     expect([limit(EDGE_RULES.apiRate), limit(EDGE_RULES.uploadsRate)]).toEqual([20_000, 50]);
     expect(() => parseConfig({ edgeRateLimits: { api: 5 } })).toThrow(/edgeRateLimits\.api/);
+  });
+});
+
+describe('the edge stack alarms on blocks, in us-east-1 where the web ACL publishes its metrics', () => {
+  const built = synth({ alarmEmails: ['ops@example.nhs.uk'] });
+  const edge = Template.fromStack(built.edge);
+  const alarms = Object.values(edge.findResources('AWS::CloudWatch::Alarm')) as Loose[];
+  const alarmNamed = (name: string) => alarms.find((a) => a.Properties.AlarmName === `sp-outcomes-edge-${name}`);
+  const topics = Object.entries(edge.findResources('AWS::SNS::Topic'));
+  const topicId = () => (topics[0] as [string, Loose])[0];
+
+  it('an encrypted topic of its own there (an alarm notifies a topic in its own region), e-mailing alarmEmails', () => {
+    expect(topics).toHaveLength(1);
+    const [id, topic] = topics[0] as [string, Loose];
+    expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AlarmsKey/), 'Arn'] });
+    edge.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.nhs.uk',
+      TopicArn: { Ref: id },
+    });
+    // CloudWatch may publish (and use the key) for this stack's alarms only.
+    edge.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':alarm:sp-outcomes-edge-\\*$')])],
+                },
+              },
+            }),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it("each rate rule's BlockedRequests: any block in 5 minutes (someone's address is shut out for 5 minutes or more)", () => {
+    for (const name of [EDGE_RULES.apiRate, EDGE_RULES.uploadsRate]) {
+      const alarm = alarmNamed(`${name}Blocked`);
+      expect(alarm, name).toBeDefined();
+      expect(alarm?.Properties, name).toMatchObject({
+        Namespace: 'AWS/WAFV2',
+        MetricName: 'BlockedRequests',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      // A CloudFront web ACL's metrics have no Region dimension: WebACL (its metric name) and Rule (the rule's).
+      expect(alarm?.Properties.Dimensions, name).toEqual([
+        { Name: 'Rule', Value: name },
+        { Name: 'WebACL', Value: 'sp-outcomes-edge' },
+      ]);
+      expect(alarm?.Properties.AlarmActions, name).toEqual([{ Ref: topicId() }]);
+    }
+  });
+
+  it("the managed groups' blocks together: 100 or more in 5 minutes (a surge above the internet's background, or a false positive on real users)", () => {
+    const alarm = alarmNamed('ManagedRulesBlocked');
+    expect(alarm).toBeDefined();
+    expect(alarm?.Properties).toMatchObject({ Threshold: 100, EvaluationPeriods: 1 });
+    const metrics = alarm?.Properties.Metrics as Loose[];
+    const rules = metrics
+      .filter((m: Loose) => m.MetricStat)
+      .map((m: Loose) => {
+        const { Metric, Period, Stat } = m.MetricStat;
+        expect([Metric.Namespace, Metric.MetricName, Period, Stat]).toEqual([
+          'AWS/WAFV2',
+          'BlockedRequests',
+          300,
+          'Sum',
+        ]);
+        return Object.fromEntries(Metric.Dimensions.map((d: Loose) => [d.Name, d.Value]));
+      });
+    expect(rules).toEqual(
+      [EDGE_RULES.ipReputation, EDGE_RULES.common, EDGE_RULES.badInputs].map((Rule) => ({
+        Rule,
+        WebACL: 'sp-outcomes-edge',
+      })),
+    );
+    expect(alarm?.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
   });
 });
 

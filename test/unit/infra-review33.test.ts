@@ -407,3 +407,38 @@ describe('R33-5: Lake Formation grants for the refresh role, where "Use only IAM
     }
   });
 });
+
+describe('R33-5: a data bucket registered with Lake Formation (lakeFormationGrants.dataBucketRegistered)', () => {
+  const grantsOf = (t: { Resources: Record<string, Loose> }) =>
+    ofType(t, 'AWS::LakeFormation::PrincipalPermissions').map(([, r]) => r.Properties);
+  const authoriserFor = (t: { Resources: Record<string, Loose> }) => {
+    const json = t as { Resources: Record<string, Loose> } & TemplateJson;
+    const id = (type: string, prefix: string) =>
+      Object.entries(json.Resources).find(([key, r]) => r.Type === type && key.startsWith(prefix))?.[0] as string;
+    const authoriser = new TemplateAuthoriser(json, { [id('AWS::S3::Bucket', 'DataLakeData')]: 'data' });
+    const key = authoriser.credentialsFor(id('AWS::Lambda::Function', 'RefreshHandler')).AWS_ACCESS_KEY_ID;
+    return (action: string, resource: string) => authoriser.authorise(key, action, resource) === undefined;
+  };
+
+  it("the refresh role may then ask Lake Formation for the data's credentials (lakeformation:GetDataAccess), as Athena requires of its caller", () => {
+    const t = withDomains({ lakeFormationGrants: { dataBucketRegistered: true } });
+    expect(authoriserFor(t)('lakeformation:GetDataAccess', '*')).toBe(true);
+    // The same catalog grants as lakeFormationGrants: true, and no data location permission: the refresh creates no
+    // table in the data bucket (its CTAS tables are in the Athena results location, which cannot be registered).
+    expect(grantsOf(t).filter((g) => !g.Resource.Database && !g.Resource.Table)).toEqual([]);
+    expect(grantsOf(t)).toEqual(grantsOf(withDomains({ lakeFormationGrants: true })));
+  });
+
+  it('not otherwise: neither by default nor with lakeFormationGrants: true', () => {
+    expect(allowed('RefreshHandler', 'lakeformation:GetDataAccess', '*')).toBe(false);
+    expect(authoriserFor(withDomains({ lakeFormationGrants: true }))('lakeformation:GetDataAccess', '*')).toBe(false);
+  });
+
+  it('refuses an unknown sub-option and dataBucketRegistered outside lakeFormationGrants', () => {
+    expect(() => parseConfig({ lakeFormationGrants: { dataBucket: true } })).toThrow(/lakeFormationGrants/);
+    expect(() => parseConfig({ dataBucketRegistered: true })).toThrow(ConfigError);
+    expect(parseConfig({ lakeFormationGrants: { dataBucketRegistered: true } }).lakeFormationGrants).toEqual({
+      dataBucketRegistered: true,
+    });
+  });
+});
