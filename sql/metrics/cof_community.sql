@@ -35,8 +35,10 @@ connection_counts AS (
     count(*) AS connections,
     count(*) FILTER (WHERE e.attended) AS attended
   FROM committed_events AS e
+  -- on the row's kind too, so the join holds the withdrawn connections only (withdrawn.sql; as cof_system: issue 17,
+  -- perfq34)
   LEFT JOIN withdrawn AS w
-    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row AND w.event_type = e.event_type
   WHERE e.event_type = 'community_connection'
     AND w.upload_id IS NULL
     -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").

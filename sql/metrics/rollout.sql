@@ -123,18 +123,6 @@ repeats AS (
     ON r.pcn_code = e.pcn_code AND r.fy = e.fy AND r.person_id = e.person_id
 ),
 
--- Each person referred, once per PCN (with its ICB and region) and period: read only for the PCNs that moved
--- (people_parts), counted distinct there.
-people AS (
-  SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, person_id
-  FROM episodes
-
-  UNION ALL
-
-  SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, person_id
-  FROM episodes
-),
-
 -- People per PCN (with its ICB and region) and period, for the PCN-periods that did not move (those are whole periods
 -- of a PCN).
 people_counts AS (
@@ -183,11 +171,14 @@ people_parts AS (
   SELECT
     r.level,
     CASE r.level WHEN 'pcn' THEN p.pcn_code WHEN 'icb' THEN p.icb_code WHEN 'region' THEN p.region_code ELSE 'ENG' END AS code,
-    p.period_type, p.period,
+    m.period_type, m.period,
     count(DISTINCT p.person_id) AS people
-  FROM people AS p
-  INNER JOIN moved_pcns AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
-  INNER JOIN rollups AS r ON r.period_type = p.period_type
+  -- each referral of a PCN-period that moved, in its month and in its year: the referrals read once and joined on the
+  -- PCN to its periods that moved, not read once per period type and joined on the period too (issue 17, perfq34)
+  FROM episodes AS p
+  INNER JOIN moved_pcns AS m
+    ON m.pcn_code = p.pcn_code AND m.period = CASE m.period_type WHEN 'month' THEN p.month ELSE p.fy END
+  INNER JOIN rollups AS r ON r.period_type = m.period_type
   GROUP BY 1, 2, 3, 4
 ),
 
