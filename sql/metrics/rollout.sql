@@ -257,8 +257,11 @@ SELECT
 FROM populations AS p
 LEFT JOIN activity AS a
   ON a.level = p.level AND a.code = p.code AND a.period_type = p.period_type AND a.period = p.period
-LEFT JOIN submitters AS s
-  ON p.level = 'national' AND p.period_type = 'month' AND s.month = p.period
-LEFT JOIN coverage AS c
-  ON p.period_type = 'month' AND c.level = p.level AND c.code = p.code AND c.month = p.period
+-- joined on equalities alone, each side's level and period type a column of its own: a condition on the populations
+-- row alone (p.period_type = 'month') in a LEFT JOIN's ON clause made DuckDB compare every row with every row (a
+-- blockwise nested loop join; issue 17, perfq34)
+LEFT JOIN (SELECT 'national' AS level, 'month' AS period_type, month, pcns_submitting FROM submitters) AS s
+  ON s.level = p.level AND s.period_type = p.period_type AND s.month = p.period
+LEFT JOIN (SELECT 'month' AS period_type, c.* FROM coverage AS c) AS c
+  ON c.period_type = p.period_type AND c.level = p.level AND c.code = p.code AND c.month = p.period
 ORDER BY p.level, p.code, p.period_type, p.period
