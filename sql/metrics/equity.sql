@@ -106,7 +106,9 @@ referral_sets AS (
   )
 ),
 
--- 'pcn_imd_quintile' is the PCN's deprivation quintile.
+-- 'pcn_imd_quintile' is the PCN's deprivation quintile. (Joined to every row on the PCN alone, as it was joined to
+-- every referral before: an equality, which DuckDB hash-joins, where a condition on the left side alone in a LEFT
+-- JOIN's ON clause makes it compare every row with every row.)
 referral_groups AS (
   SELECT
     r.pcn_code, r.icb_code, r.region_code, r.fy, r.dimension,
@@ -117,7 +119,7 @@ referral_groups AS (
     r.referrals, r.engagement_cohort, r.engaged, r.connected
   FROM referral_sets AS r
   LEFT JOIN pcn_deprivation AS q
-    ON r.dimension = 'pcn_imd_quintile' AND q.pcn_code = r.pcn_code
+    ON q.pcn_code = r.pcn_code
 ),
 
 -- The referrals of people referred more than once in a PCN-year that did not move, and every referral of a PCN-year
