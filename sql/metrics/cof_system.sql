@@ -123,13 +123,13 @@ service_windows AS (
       WHEN 'gp_appointment' THEN r.gp_appointment_before
       WHEN 'ae_attendance' THEN r.ae_attendance_before
       WHEN 'emergency_admission' THEN r.emergency_admission_before
-      ELSE r.outpatient_before
+      WHEN 'outpatient' THEN r.outpatient_before
     END AS before_latest,
     CASE s.service
       WHEN 'gp_appointment' THEN r.gp_appointment_after
       WHEN 'ae_attendance' THEN r.ae_attendance_after
       WHEN 'emergency_admission' THEN r.emergency_admission_after
-      ELSE r.outpatient_after
+      WHEN 'outpatient' THEN r.outpatient_after
     END AS after_latest
   FROM referral_windows AS r
   CROSS JOIN (
