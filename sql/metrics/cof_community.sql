@@ -61,7 +61,9 @@ places AS (
     ) AS fy,
     -- the month is in the attendance cohort (made on or before the cut-off: the first sessions have had time)
     k.month IS NOT NULL AS attendance_known
-  FROM (SELECT DISTINCT pcn_code, month FROM connection_counts WHERE activity_row = 0) AS m
+  -- the PCN-months of the activity rows: the same PCN-months as the organisation rows (both grouping sets group every
+  -- connection), and far fewer rows to read (issue 17, perfq34)
+  FROM (SELECT DISTINCT pcn_code, month FROM connection_counts WHERE activity_row = 1) AS m
   INNER JOIN pcn_months AS p
     -- in its reporting span, as events_in_force (a stray before it is in no figure: review 7, M5)
     ON p.pcn_code = m.pcn_code AND p.month = m.month AND p.reporting

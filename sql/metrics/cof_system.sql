@@ -68,17 +68,25 @@ WITH uses AS (
     AND w.upload_id IS NULL
 ),
 
--- Each window's latest row (its `latest`), not yet its count: a referral's before and after windows per service in
--- one grouping, in columns of their own.
+-- Each window's latest row (its `latest`), not yet its count: a referral's before and after windows of every service
+-- in one grouping per referral, in columns of their own (the contract's four services, functions/contract/enums.ts
+-- SERVICES: a service_use row has one of them). Grouped per referral, not per referral and service: a quarter of the
+-- groups (4.0 million nationally, most of this query's CPU in one hash table), and a quarter of the rows joined to
+-- the episodes below (issue 17, perfq34).
 windows AS (
   SELECT
     pcn_code,
     referral_id,
-    service,
-    max(latest) FILTER (WHERE "window" = 'before') AS before_latest,
-    max(latest) FILTER (WHERE "window" = 'after') AS after_latest
+    max(latest) FILTER (WHERE service = 'gp_appointment' AND "window" = 'before') AS gp_appointment_before,
+    max(latest) FILTER (WHERE service = 'gp_appointment' AND "window" = 'after') AS gp_appointment_after,
+    max(latest) FILTER (WHERE service = 'ae_attendance' AND "window" = 'before') AS ae_attendance_before,
+    max(latest) FILTER (WHERE service = 'ae_attendance' AND "window" = 'after') AS ae_attendance_after,
+    max(latest) FILTER (WHERE service = 'emergency_admission' AND "window" = 'before') AS emergency_admission_before,
+    max(latest) FILTER (WHERE service = 'emergency_admission' AND "window" = 'after') AS emergency_admission_after,
+    max(latest) FILTER (WHERE service = 'outpatient' AND "window" = 'before') AS outpatient_before,
+    max(latest) FILTER (WHERE service = 'outpatient' AND "window" = 'after') AS outpatient_after
   FROM uses
-  GROUP BY pcn_code, referral_id, service
+  GROUP BY pcn_code, referral_id
 ),
 
 -- The latest referral date whose windows have ended (on or before parameter 1): for a referral date, "on or before
@@ -89,24 +97,54 @@ ended AS (
   SELECT (SELECT max(referred_on) FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS last_referred
 ),
 
--- Each referral's pair of ended windows per service, with the episode's area and period (one episode per PCN and
--- referral). An after count dated before its window's end (referral + 6 months) is the uses so far, not the window's:
--- the pair is not counted. The latest row's date is compared (as days from 2019-01-01 x 2^49, as `latest`): when it is
--- before the end, so is every row of the window.
-paired AS (
+-- Each referral's windows with the episode's area and period (one episode per PCN and referral), and its after
+-- window's end (referral + 6 months) as `latest` orders dates (days from 2019-01-01 x 2^49), once per referral.
+referral_windows AS (
   SELECT
     e.pcn_code, e.icb_code, e.region_code, e.month, e.fy,
-    w.service,
-    -- the count of the window's latest row (`latest` % 2^9)
-    w.before_latest % 512 AS before_count,
-    w.after_latest % 512 AS after_count
+    date_diff('day', DATE '2019-01-01', CAST(e.referred_on + INTERVAL '6' MONTH AS DATE)) * 562949953421312 AS after_end,
+    w.gp_appointment_before, w.gp_appointment_after, w.ae_attendance_before, w.ae_attendance_after,
+    w.emergency_admission_before, w.emergency_admission_after, w.outpatient_before, w.outpatient_after
   FROM windows AS w
   INNER JOIN episodes AS e
     ON e.pcn_code = w.pcn_code AND e.referral_id = w.referral_id
   CROSS JOIN ended AS d
-  WHERE w.before_latest IS NOT NULL
-    AND w.after_latest >= date_diff('day', DATE '2019-01-01', CAST(e.referred_on + INTERVAL '6' MONTH AS DATE)) * 562949953421312
-    AND e.referred_on <= d.last_referred
+  WHERE e.referred_on <= d.last_referred
+),
+
+-- Each referral's pair of ended windows per service. An after count dated before its window's end is the uses so
+-- far, not the window's: the pair is not counted. The latest row's date is compared (as `latest`): when it is before
+-- the end, so is every row of the window.
+service_windows AS (
+  SELECT
+    r.pcn_code, r.icb_code, r.region_code, r.month, r.fy, r.after_end,
+    s.service,
+    CASE s.service
+      WHEN 'gp_appointment' THEN r.gp_appointment_before
+      WHEN 'ae_attendance' THEN r.ae_attendance_before
+      WHEN 'emergency_admission' THEN r.emergency_admission_before
+      WHEN 'outpatient' THEN r.outpatient_before
+    END AS before_latest,
+    CASE s.service
+      WHEN 'gp_appointment' THEN r.gp_appointment_after
+      WHEN 'ae_attendance' THEN r.ae_attendance_after
+      WHEN 'emergency_admission' THEN r.emergency_admission_after
+      WHEN 'outpatient' THEN r.outpatient_after
+    END AS after_latest
+  FROM referral_windows AS r
+  CROSS JOIN (
+    VALUES ('gp_appointment'), ('ae_attendance'), ('emergency_admission'), ('outpatient')
+  ) AS s (service)
+),
+
+paired AS (
+  SELECT
+    pcn_code, icb_code, region_code, month, fy, service,
+    -- the count of the window's latest row (`latest` % 2^9)
+    before_latest % 512 AS before_count,
+    after_latest % 512 AS after_count
+  FROM service_windows
+  WHERE before_latest IS NOT NULL AND after_latest >= after_end
 ),
 
 banded AS (

@@ -31,8 +31,9 @@ WITH other_windows AS (
     WHERE reporting AND month <= (SELECT month FROM published_through)
   ) AS f
     ON f.pcn_code = e.pcn_code AND f.month = e.event_month
+  -- on the row's kind too, so the join holds the withdrawn service use only (withdrawn.sql; issue 17, perfq34)
   LEFT JOIN withdrawn AS w
-    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row AND w.event_type = e.event_type
   WHERE e.event_type = 'service_use'
     AND e.window_months <> 6
     AND w.upload_id IS NULL
@@ -90,19 +91,23 @@ out_of_force_pcns AS (
   GROUP BY pcn_code
 ),
 
-pcn_people AS (
-  SELECT DISTINCT pcn_code, person_id FROM episodes
-),
-
 shared_people AS (
   -- Pseudonyms are keyed per PCN (functions/upload/pseudonymise.ts): one person referred by two PCNs has two
   -- person_ids. The same person_id under two or more PCNs says their key is missing (a plain hash of an NHS number,
   -- which anyone can reverse by hashing every number) or shared (review 13, R13-5). Counted per PCN, never listed.
-  SELECT p.pcn_code, count(*) AS person_ids_shared
-  FROM pcn_people AS p
-  INNER JOIN (SELECT person_id FROM pcn_people GROUP BY person_id HAVING count(*) > 1) AS s
-    ON s.person_id = p.person_id
-  GROUP BY p.pcn_code
+  -- The person_ids under more than one PCN are found in one grouping of the referrals by person_id, and only their
+  -- referrals are then counted per PCN (issue 17, perfq34: every referral was grouped by PCN and person_id, and those
+  -- 3.2 million pairs again by person_id nationally, nine tenths of this query's CPU).
+  SELECT e.pcn_code, count(DISTINCT e.person_id) AS person_ids_shared
+  FROM episodes AS e
+  INNER JOIN (
+    SELECT person_id
+    FROM episodes
+    GROUP BY person_id
+    HAVING min(pcn_code) < max(pcn_code)
+  ) AS s
+    ON s.person_id = e.person_id
+  GROUP BY e.pcn_code
 ),
 
 missing AS (

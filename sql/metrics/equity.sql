@@ -62,40 +62,64 @@ moved AS (
 -- referral is counted by its groups without its person_id (referral_groups), and only the referrals of people referred
 -- more than once (repeated_people) are grouped by person_id (issue 17: the people referred once were grouped by person_id and
 -- joined back to every referral before).
--- Every referral of a PCN-year that did not move, counted in its group of each dimension: each referral once per
--- dimension (the five rows of `dimensions`), grouped straight into the groups of a PCN-year. (Counted first by its
--- groups of every dimension at once, then once per dimension, the first grouping made about 1.2 million cells of
--- 3.4 million referrals nationally, a hash table of eight keys far larger than the 150,000 groups it was then added
--- into: the two groupings cost a third of this query. National, both versions alternated in one process at load 4-10,
--- best of 3: 6.13 -> 5.70 CPU s, medians 6.62 -> 5.92, with the repeated_people read below; refresh-profile.ts with
--- PROFILE_BASELINE at load 8-12: 7.03 -> 6.78; the same rows, 0 and 0; issue 17.)
-dimensions AS (
-  SELECT dimension
-  FROM (
-    VALUES ('imd_decile'), ('ethnicity_group'), ('age_band'), ('sex'), ('pcn_imd_quintile')
-  ) AS d (dimension)
-),
-
-referral_groups AS (
+-- Every referral of a PCN-year that did not move, counted in its group of each dimension, grouped straight into the
+-- groups of a PCN-year. (Counted first by its groups of every dimension at once, then once per dimension, the first
+-- grouping made about 1.2 million cells of 3.4 million referrals nationally, a hash table of eight keys far larger than
+-- the 150,000 groups it was then added into: the two groupings cost a third of this query. National, both versions
+-- alternated in one process at load 4-10, best of 3: 6.13 -> 5.70 CPU s, medians 6.62 -> 5.92, with the
+-- repeated_people read below; refresh-profile.ts with PROFILE_BASELINE at load 8-12: 7.03 -> 6.78; the same rows, 0
+-- and 0; issue 17.) One grouping set per dimension, told apart by GROUPING (0: the column is grouped; DuckDB and
+-- Trino alike, https://trino.io/docs/current/functions/aggregate.html#grouping), in one pass over the referrals, and
+-- the PCN's deprivation quintile joined to its PCN-year's row of the fifth set, not to every referral; the counts
+-- are sums of 1s and 0s, not count(*) FILTER (DuckDB evaluates each FILTER apart over the whole chunk): each referral
+-- was put once per dimension through one hash table before, 16.7 million rows nationally, and counted with FILTERs
+-- (issue 17, perfq34).
+referral_sets AS (
   SELECT
-    p.pcn_code, p.icb_code, p.region_code, p.fy, d.dimension,
-    CASE d.dimension
-      WHEN 'imd_decile' THEN p.imd_decile
-      WHEN 'ethnicity_group' THEN p.ethnicity_group
-      WHEN 'age_band' THEN p.age_band
-      WHEN 'sex' THEN p.sex
-      ELSE COALESCE(CAST(q.imd_quintile AS VARCHAR), 'unknown')
+    p.pcn_code, p.icb_code, p.region_code, p.fy,
+    CASE
+      WHEN GROUPING(p.imd_decile) = 0 THEN 'imd_decile'
+      WHEN GROUPING(p.ethnicity_group) = 0 THEN 'ethnicity_group'
+      WHEN GROUPING(p.age_band) = 0 THEN 'age_band'
+      WHEN GROUPING(p.sex) = 0 THEN 'sex'
+      ELSE 'pcn_imd_quintile'
+    END AS dimension,
+    CASE
+      WHEN GROUPING(p.imd_decile) = 0 THEN p.imd_decile
+      WHEN GROUPING(p.ethnicity_group) = 0 THEN p.ethnicity_group
+      WHEN GROUPING(p.age_band) = 0 THEN p.age_band
+      WHEN GROUPING(p.sex) = 0 THEN p.sex
     END AS "group",
     count(*) AS referrals,
-    count(*) FILTER (WHERE p.in_engagement_cohort) AS engagement_cohort,
-    count(*) FILTER (WHERE p.in_engagement_cohort AND p.engaged) AS engaged,
-    count(*) FILTER (WHERE p.in_engagement_cohort AND p.connected) AS connected
+    CAST(sum(CASE WHEN p.in_engagement_cohort THEN 1 ELSE 0 END) AS BIGINT) AS engagement_cohort,
+    CAST(sum(CASE WHEN p.in_engagement_cohort AND p.engaged THEN 1 ELSE 0 END) AS BIGINT) AS engaged,
+    CAST(sum(CASE WHEN p.in_engagement_cohort AND p.connected THEN 1 ELSE 0 END) AS BIGINT) AS connected
   FROM people AS p
   LEFT JOIN moved AS m ON m.pcn_code = p.pcn_code AND m.fy = p.fy
-  LEFT JOIN pcn_deprivation AS q ON q.pcn_code = p.pcn_code
-  CROSS JOIN dimensions AS d
   WHERE m.pcn_code IS NULL
-  GROUP BY 1, 2, 3, 4, 5, 6
+  GROUP BY GROUPING SETS (
+    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.imd_decile),
+    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.ethnicity_group),
+    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.age_band),
+    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.sex),
+    (p.pcn_code, p.icb_code, p.region_code, p.fy)
+  )
+),
+
+-- 'pcn_imd_quintile' is the PCN's deprivation quintile. (Joined to every row on the PCN alone, as it was joined to
+-- every referral before: an equality, which DuckDB hash-joins, where a condition on the left side alone in a LEFT
+-- JOIN's ON clause makes it compare every row with every row.)
+referral_groups AS (
+  SELECT
+    r.pcn_code, r.icb_code, r.region_code, r.fy, r.dimension,
+    CASE
+      WHEN r.dimension = 'pcn_imd_quintile' THEN COALESCE(CAST(q.imd_quintile AS VARCHAR), 'unknown')
+      ELSE r."group"
+    END AS "group",
+    r.referrals, r.engagement_cohort, r.engaged, r.connected
+  FROM referral_sets AS r
+  LEFT JOIN pcn_deprivation AS q
+    ON q.pcn_code = r.pcn_code
 ),
 
 -- The referrals of people referred more than once in a PCN-year that did not move, and every referral of a PCN-year
@@ -226,23 +250,33 @@ referrals AS (
 -- their referrals in the group is one person improved); only people measured on more than one referral in a PCN-year
 -- are grouped by person_id.
 -- Each referral measured, counted in its group of each dimension (pcn_imd_quintile is not published for wellbeing),
--- as referral_groups.
+-- in a grouping set per dimension as referral_sets.
 measured_groups_counted AS (
   SELECT
-    s.pcn_code, s.icb_code, s.region_code, s.fy, d.dimension,
-    CASE d.dimension
-      WHEN 'imd_decile' THEN s.imd_decile
-      WHEN 'ethnicity_group' THEN s.ethnicity_group
-      WHEN 'age_band' THEN s.age_band
+    s.pcn_code, s.icb_code, s.region_code, s.fy,
+    CASE
+      WHEN GROUPING(s.imd_decile) = 0 THEN 'imd_decile'
+      WHEN GROUPING(s.ethnicity_group) = 0 THEN 'ethnicity_group'
+      WHEN GROUPING(s.age_band) = 0 THEN 'age_band'
+      ELSE 'sex'
+    END AS dimension,
+    CASE
+      WHEN GROUPING(s.imd_decile) = 0 THEN s.imd_decile
+      WHEN GROUPING(s.ethnicity_group) = 0 THEN s.ethnicity_group
+      WHEN GROUPING(s.age_band) = 0 THEN s.age_band
       ELSE s.sex
     END AS "group",
     count(*) AS referrals,
-    count(*) FILTER (WHERE s.improved) AS improved
+    CAST(sum(CASE WHEN s.improved THEN 1 ELSE 0 END) AS BIGINT) AS improved
   FROM measured AS s
   LEFT JOIN moved AS m ON m.pcn_code = s.pcn_code AND m.fy = s.fy
-  CROSS JOIN dimensions AS d
-  WHERE m.pcn_code IS NULL AND d.dimension <> 'pcn_imd_quintile'
-  GROUP BY 1, 2, 3, 4, 5, 6
+  WHERE m.pcn_code IS NULL
+  GROUP BY GROUPING SETS (
+    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.imd_decile),
+    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.ethnicity_group),
+    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.age_band),
+    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.sex)
+  )
 ),
 
 -- A person measured on more than one referral in a PCN-year was referred more than once there (a pair is its

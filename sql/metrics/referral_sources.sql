@@ -13,33 +13,35 @@ WITH referrals AS (
   FROM episodes
 ),
 
+-- Each count a sum of 1s and 0s, not a count(*) FILTER: DuckDB evaluates each FILTER apart over the whole chunk
+-- (issue 17, perfq34).
 places AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy,
     count(*) AS referrals,
-    count(*) FILTER (WHERE referral_source = 'gp') AS source_gp,
-    count(*) FILTER (WHERE referral_source = 'practice_staff') AS source_practice_staff,
-    count(*) FILTER (WHERE referral_source = 'other_primary_care') AS source_other_primary_care,
-    count(*) FILTER (WHERE referral_source = 'secondary_care') AS source_secondary_care,
-    count(*) FILTER (WHERE referral_source = 'local_authority') AS source_local_authority,
-    count(*) FILTER (WHERE referral_source = 'social_care') AS source_social_care,
-    count(*) FILTER (WHERE referral_source = 'vcse') AS source_vcse,
-    count(*) FILTER (WHERE referral_source = 'housing') AS source_housing,
-    count(*) FILTER (WHERE referral_source = 'police') AS source_police,
-    count(*) FILTER (WHERE referral_source = 'self') AS source_self,
-    count(*) FILTER (WHERE referral_source = 'other') AS source_other,
-    count(*) FILTER (WHERE strpos(reasons, ';mental_health;') > 0) AS reason_mental_health,
-    count(*) FILTER (WHERE strpos(reasons, ';loneliness_isolation;') > 0) AS reason_loneliness_isolation,
-    count(*) FILTER (WHERE strpos(reasons, ';long_term_condition;') > 0) AS reason_long_term_condition,
-    count(*) FILTER (WHERE strpos(reasons, ';financial_debt;') > 0) AS reason_financial_debt,
-    count(*) FILTER (WHERE strpos(reasons, ';housing;') > 0) AS reason_housing,
-    count(*) FILTER (WHERE strpos(reasons, ';employment;') > 0) AS reason_employment,
-    count(*) FILTER (WHERE strpos(reasons, ';physical_activity;') > 0) AS reason_physical_activity,
-    count(*) FILTER (WHERE strpos(reasons, ';weight_management;') > 0) AS reason_weight_management,
-    count(*) FILTER (WHERE strpos(reasons, ';carer_support;') > 0) AS reason_carer_support,
-    count(*) FILTER (WHERE strpos(reasons, ';bereavement;') > 0) AS reason_bereavement,
-    count(*) FILTER (WHERE strpos(reasons, ';substance_use;') > 0) AS reason_substance_use,
-    count(*) FILTER (WHERE strpos(reasons, ';other;') > 0) AS reason_other
+    CAST(sum(CASE WHEN referral_source = 'gp' THEN 1 ELSE 0 END) AS BIGINT) AS source_gp,
+    CAST(sum(CASE WHEN referral_source = 'practice_staff' THEN 1 ELSE 0 END) AS BIGINT) AS source_practice_staff,
+    CAST(sum(CASE WHEN referral_source = 'other_primary_care' THEN 1 ELSE 0 END) AS BIGINT) AS source_other_primary_care,
+    CAST(sum(CASE WHEN referral_source = 'secondary_care' THEN 1 ELSE 0 END) AS BIGINT) AS source_secondary_care,
+    CAST(sum(CASE WHEN referral_source = 'local_authority' THEN 1 ELSE 0 END) AS BIGINT) AS source_local_authority,
+    CAST(sum(CASE WHEN referral_source = 'social_care' THEN 1 ELSE 0 END) AS BIGINT) AS source_social_care,
+    CAST(sum(CASE WHEN referral_source = 'vcse' THEN 1 ELSE 0 END) AS BIGINT) AS source_vcse,
+    CAST(sum(CASE WHEN referral_source = 'housing' THEN 1 ELSE 0 END) AS BIGINT) AS source_housing,
+    CAST(sum(CASE WHEN referral_source = 'police' THEN 1 ELSE 0 END) AS BIGINT) AS source_police,
+    CAST(sum(CASE WHEN referral_source = 'self' THEN 1 ELSE 0 END) AS BIGINT) AS source_self,
+    CAST(sum(CASE WHEN referral_source = 'other' THEN 1 ELSE 0 END) AS BIGINT) AS source_other,
+    CAST(sum(CASE WHEN strpos(reasons, ';mental_health;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_mental_health,
+    CAST(sum(CASE WHEN strpos(reasons, ';loneliness_isolation;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_loneliness_isolation,
+    CAST(sum(CASE WHEN strpos(reasons, ';long_term_condition;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_long_term_condition,
+    CAST(sum(CASE WHEN strpos(reasons, ';financial_debt;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_financial_debt,
+    CAST(sum(CASE WHEN strpos(reasons, ';housing;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_housing,
+    CAST(sum(CASE WHEN strpos(reasons, ';employment;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_employment,
+    CAST(sum(CASE WHEN strpos(reasons, ';physical_activity;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_physical_activity,
+    CAST(sum(CASE WHEN strpos(reasons, ';weight_management;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_weight_management,
+    CAST(sum(CASE WHEN strpos(reasons, ';carer_support;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_carer_support,
+    CAST(sum(CASE WHEN strpos(reasons, ';bereavement;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_bereavement,
+    CAST(sum(CASE WHEN strpos(reasons, ';substance_use;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_substance_use,
+    CAST(sum(CASE WHEN strpos(reasons, ';other;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_other
   FROM referrals
   GROUP BY pcn_code, icb_code, region_code, month, fy
 )

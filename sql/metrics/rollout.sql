@@ -123,18 +123,6 @@ repeats AS (
     ON r.pcn_code = e.pcn_code AND r.fy = e.fy AND r.person_id = e.person_id
 ),
 
--- Each person referred, once per PCN (with its ICB and region) and period: read only for the PCNs that moved
--- (people_parts), counted distinct there.
-people AS (
-  SELECT 'month' AS period_type, month AS period, pcn_code, icb_code, region_code, person_id
-  FROM episodes
-
-  UNION ALL
-
-  SELECT 'fy' AS period_type, fy AS period, pcn_code, icb_code, region_code, person_id
-  FROM episodes
-),
-
 -- People per PCN (with its ICB and region) and period, for the PCN-periods that did not move (those are whole periods
 -- of a PCN).
 people_counts AS (
@@ -183,11 +171,14 @@ people_parts AS (
   SELECT
     r.level,
     CASE r.level WHEN 'pcn' THEN p.pcn_code WHEN 'icb' THEN p.icb_code WHEN 'region' THEN p.region_code ELSE 'ENG' END AS code,
-    p.period_type, p.period,
+    m.period_type, m.period,
     count(DISTINCT p.person_id) AS people
-  FROM people AS p
-  INNER JOIN moved_pcns AS m ON m.period_type = p.period_type AND m.period = p.period AND m.pcn_code = p.pcn_code
-  INNER JOIN rollups AS r ON r.period_type = p.period_type
+  -- each referral of a PCN-period that moved, in its month and in its year: the referrals read once and joined on the
+  -- PCN to its periods that moved, not read once per period type and joined on the period too (issue 17, perfq34)
+  FROM episodes AS p
+  INNER JOIN moved_pcns AS m
+    ON m.pcn_code = p.pcn_code AND m.period = CASE m.period_type WHEN 'month' THEN p.month ELSE p.fy END
+  INNER JOIN rollups AS r ON r.period_type = m.period_type
   GROUP BY 1, 2, 3, 4
 ),
 
@@ -266,8 +257,11 @@ SELECT
 FROM populations AS p
 LEFT JOIN activity AS a
   ON a.level = p.level AND a.code = p.code AND a.period_type = p.period_type AND a.period = p.period
-LEFT JOIN submitters AS s
-  ON p.level = 'national' AND p.period_type = 'month' AND s.month = p.period
-LEFT JOIN coverage AS c
-  ON p.period_type = 'month' AND c.level = p.level AND c.code = p.code AND c.month = p.period
+-- joined on equalities alone, each side's level and period type a column of its own: a condition on the populations
+-- row alone (p.period_type = 'month') in a LEFT JOIN's ON clause made DuckDB compare every row with every row (a
+-- blockwise nested loop join; issue 17, perfq34)
+LEFT JOIN (SELECT 'national' AS level, 'month' AS period_type, month, pcns_submitting FROM submitters) AS s
+  ON s.level = p.level AND s.period_type = p.period_type AND s.month = p.period
+LEFT JOIN (SELECT 'month' AS period_type, c.* FROM coverage AS c) AS c
+  ON c.period_type = p.period_type AND c.level = p.level AND c.code = p.code AND c.month = p.period
 ORDER BY p.level, p.code, p.period_type, p.period

@@ -20,8 +20,8 @@
 -- exactly too, so they are summed once per PCN and month and then for every area and period.
 -- A referral has one pair per instrument (wellbeing_pairs.sql), so a person referred once at a PCN (almost everyone)
 -- is one pair in each of their cells: a cell's people are its pairs, and its people improved its pairs improved,
--- counted with the sums, less each person's pairs beyond their first in the cell, which only people with pairs from
--- more than one referral at the PCN (repeat_people) can have. So only those people's pairs are grouped by person, not
+-- counted with the sums, less each person's pairs beyond their first in the cell, which only people referred more
+-- than once in the PCN-year (repeated_people) can have. So only those people's pairs are grouped by person, not
 -- every pair (grouping every pair by person, once per PCN, ICB, region, year and instrument, and the counts of those
 -- groups again for each period type, was most of this query). The pairs are read from wellbeing_pairs by each
 -- reader, filtered to the cohort's last referral day (cohort: the parameter may stand only in a WHERE clause, and
@@ -71,22 +71,24 @@ sums AS (
   GROUP BY 1, 2, 3, 4, 5
 ),
 
--- People with pairs from more than one referral at their PCN: the only ones who can have two pairs in one cell (a
--- referral has one pair per instrument, and its month, year and area are its episode's).
-repeat_people AS (
-  SELECT pcn_code, person_id
-  FROM wellbeing_pairs
-  WHERE referred_on <= (SELECT last_referred_on FROM cohort) AND outcome_observed
-  GROUP BY pcn_code, person_id
-  HAVING min(referral_id) < max(referral_id)
-),
-
+-- The pairs of people referred more than once in a PCN-year (repeated_people): the only ones who can have two pairs in
+-- one cell (a referral has one pair per instrument, and its month, year and area are its episode's, so two pairs in
+-- one cell are of two referrals of one person in one PCN-year). Read from the prepare table, not found again by
+-- grouping every pair by person (that grouping was the costliest part of this query; issue 17, perfq34).
 repeat_pairs AS (
   SELECT p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.instrument, p.person_id,
     CASE WHEN p.improved THEN 1 ELSE 0 END AS improved
   FROM wellbeing_pairs AS p
-  INNER JOIN repeat_people AS r ON r.pcn_code = p.pcn_code AND r.person_id = p.person_id
-  WHERE p.referred_on <= (SELECT last_referred_on FROM cohort) AND p.outcome_observed
+  -- the cohort's last referral day compared in the join, beside each of these people (a comparison with the scalar
+  -- subquery in the WHERE clause came between the scan and this join, and made DuckDB probe every pair one by one:
+  -- three times the CPU of this join on the 25% layout)
+  INNER JOIN (
+    SELECT k.pcn_code, k.fy, k.person_id, c.last_referred_on
+    FROM repeated_people AS k
+    CROSS JOIN cohort AS c
+  ) AS k
+    ON k.pcn_code = p.pcn_code AND k.fy = p.fy AND k.person_id = p.person_id AND p.referred_on <= k.last_referred_on
+  WHERE p.outcome_observed
 ),
 
 -- Each such person's pairs beyond their first in a cell (month or year), and their pairs improved beyond one when any

@@ -52,10 +52,16 @@ WITH pcn_staff AS (
 pcn_lists AS (
   SELECT k.pcn_code, k.month, max(p.list_size) AS list_size
   FROM (SELECT DISTINCT pcn_code, month FROM workforce_in_force) AS k
-  LEFT JOIN pcns AS p
+  -- an open version (valid_to NULL) as valid to the last day there is: the join's conditions are then an equality and
+  -- two comparisons, which DuckDB joins by the PCN, where the OR made it compare every PCN-month with every version of
+  -- every PCN (issue 17, perfq34)
+  LEFT JOIN (
+    SELECT pcn_code, valid_from, COALESCE(valid_to, DATE '9999-12-31') AS valid_to, list_size
+    FROM pcns
+  ) AS p
     ON p.pcn_code = k.pcn_code
     AND p.valid_from <= CAST(k.month || '-01' AS DATE)
-    AND (p.valid_to IS NULL OR p.valid_to >= CAST(k.month || '-01' AS DATE))
+    AND p.valid_to >= CAST(k.month || '-01' AS DATE)
   GROUP BY k.pcn_code, k.month
 ),
 
@@ -525,18 +531,23 @@ SELECT
     AND fo.fy IS NULL
     THEN CAST(COALESCE(c.people, 0) * 100 AS DOUBLE) / CAST(r.people_referred AS DOUBLE) END AS caseload_coverage_pct
 FROM staffing AS s
+-- Each figure joined on equalities alone, its own level and period type a column of its side: a condition on the
+-- staffing row alone (s.period_type = 'fy') in the ON clause of a LEFT JOIN made DuckDB compare every staffing row with
+-- every row of the other side (a blockwise nested loop join, half this query's time nationally; issue 17, perfq34).
 LEFT JOIN populations AS p
   ON p.level = s.level AND p.code = s.code AND p.period_type = s.period_type AND p.period = s.period
-LEFT JOIN people AS r
-  ON s.period_type = 'fy' AND r.level = s.level AND r.code = s.code AND r.period = s.period
-LEFT JOIN caseload_pcn_counts AS b
-  ON s.period_type = 'fy' AND b.level = s.level AND b.code = s.code AND b.period = s.period
-LEFT JOIN covered AS c
-  ON s.level = 'national' AND s.period_type = 'fy' AND c.period = s.period
-LEFT JOIN reporting_months AS m
-  ON s.period_type = 'fy' AND m.level = s.level AND m.code = s.code AND m.period = s.period
-LEFT JOIN outside_people_failing AS po ON s.level = 'national' AND s.period_type = 'fy' AND po.fy = s.period
-LEFT JOIN outside_fte_failing AS fo ON s.level = 'national' AND s.period_type = 'fy' AND fo.fy = s.period
-LEFT JOIN missing_snapshot_month_counts AS x
-  ON s.period_type = 'month' AND x.level = s.level AND x.code = s.code AND x.period = s.period
+LEFT JOIN (SELECT 'fy' AS period_type, level, code, period, people_referred FROM people) AS r
+  ON r.period_type = s.period_type AND r.level = s.level AND r.code = s.code AND r.period = s.period
+LEFT JOIN (SELECT 'fy' AS period_type, b.* FROM caseload_pcn_counts AS b) AS b
+  ON b.period_type = s.period_type AND b.level = s.level AND b.code = s.code AND b.period = s.period
+LEFT JOIN (SELECT 'national' AS level, 'fy' AS period_type, c.* FROM covered AS c) AS c
+  ON c.level = s.level AND c.period_type = s.period_type AND c.period = s.period
+LEFT JOIN (SELECT 'fy' AS period_type, m.* FROM reporting_months AS m) AS m
+  ON m.period_type = s.period_type AND m.level = s.level AND m.code = s.code AND m.period = s.period
+LEFT JOIN (SELECT 'national' AS level, 'fy' AS period_type, fy FROM outside_people_failing) AS po
+  ON po.level = s.level AND po.period_type = s.period_type AND po.fy = s.period
+LEFT JOIN (SELECT 'national' AS level, 'fy' AS period_type, fy FROM outside_fte_failing) AS fo
+  ON fo.level = s.level AND fo.period_type = s.period_type AND fo.fy = s.period
+LEFT JOIN (SELECT 'month' AS period_type, x.* FROM missing_snapshot_month_counts AS x) AS x
+  ON x.period_type = s.period_type AND x.level = s.level AND x.code = s.code AND x.period = s.period
 ORDER BY s.level, s.code, s.period_type, s.period

@@ -75,6 +75,11 @@ function wellbeingTables(order: 'forward' | 'ascending'): string[] {
     `CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`,
     // No PCN here is in more than one ICB or region (the prepare table wellbeing.sql reads for those).
     'CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)',
+    // One referral a person (the pairs' own): nobody referred twice in a PCN-year, which wellbeing.sql reads from
+    // repeated_people (issue 17, perfq34).
+    `CREATE TABLE episodes (pcn_code VARCHAR, icb_code VARCHAR, region_code VARCHAR, fy VARCHAR, person_id VARCHAR)`,
+    `INSERT INTO episodes VALUES ${pairs.map(({ pcn, person }) => `('${pcn}', 'ICB', 'REG', '2025/26', '${person}')`).join(', ')}`,
+    `CREATE VIEW repeated_people AS ${loadSql('prepare/repeated_people')}`,
   ];
 }
 

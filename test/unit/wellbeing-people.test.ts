@@ -4,7 +4,7 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
 
 /*
  * wellbeing.sql counts a cell's people (per PCN, period and instrument) as its pairs less the extra pairs of people
- * with pairs from more than one referral at the PCN, and only those people are grouped by person (issue 17). Worked
+ * referred more than once in the PCN-year (repeated_people), and only those people are grouped by person (issue 17). Worked
  * out by hand, one PCN (P1, ICB I1, region R1), SWEMWBS, financial year 2025/26:
  *   person X: referrals X1 (April, improved) and X2 (April, not improved): two pairs in one month;
  *   person Y: referrals Y1 (April, not improved) and Y2 (May, not improved): one pair in each of two months;
@@ -41,6 +41,10 @@ async function wellbeing(): Promise<Record<string, unknown>[]> {
     // every referral's window ended by its PCN's end of observation (episodes.sql, review 26 R26-1)
     await connection.run('ALTER TABLE wellbeing_pairs ADD COLUMN outcome_observed BOOLEAN DEFAULT true');
     await connection.run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
+    // The people referred more than once in a PCN-year (the prepare table repeated_people, which wellbeing.sql reads
+    // for the people who can have two pairs in one cell): X and Y, each with two referrals at P1 in 2025/26.
+    await connection.run('CREATE TABLE repeated_people (pcn_code VARCHAR, fy VARCHAR, person_id VARCHAR)');
+    await connection.run(`INSERT INTO repeated_people VALUES ('P1', '2025/26', 'X'), ('P1', '2025/26', 'Y')`);
     // P1 stays in one ICB and region: no PCN-period is counted distinct at each level.
     await connection.run('CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)');
     const reader = await connection.runAndReadAll(loadSql('metrics/wellbeing'), ['2025-06-30']);
