@@ -106,18 +106,25 @@ referral_windows AS (
   FROM referral_counts
 ),
 
--- The PCN-months a follow-up may be dated in: in force and in the PCN's reporting span, up to the last complete month,
--- as events_in_force (published_through; docs/methodology.md, "Data as of"). DISTINCT: a reference that lists a PCN
--- twice in a month does not count a follow-up twice. A few thousand rows, joined to each follow-up below, where a
--- correlated EXISTS on pcn_months was: DuckDB planned that as a delim join, which buffered every follow-up (31 million
--- nationally) and scanned them again, spilling 4.3 GB at the 2 GB memory limit. National, 36 months, both in one
--- process (test/bench/refresh-profile.ts PROFILE_BASELINE, 2 GB, load 13 to 39): this step 73.3 CPU s and 500 s wall
--- with the EXISTS, 48.6 CPU s and 224 s with this join, the same 3,354,212 rows; alone, 45.8 CPU s (39.8 user + 5.9
--- sys), spilling 1.6 GB at most. 25% layout: 6.3 -> 5.7 CPU s (no spill there either way). Issue 17.
-reporting_months AS (
-  SELECT DISTINCT pcn_code, month
-  FROM pcn_months
-  WHERE reporting AND month <= (SELECT month FROM published_through)
+-- The PCN-months a follow-up may NOT be dated in: the PCN-months with events in force (event_months) that are not in
+-- force, or outside the PCN's reporting span, or after the last complete month (events_in_force reads none of them;
+-- published_through; docs/methodology.md, "Data as of"). A follow-up read below is committed, not withdrawn and not a
+-- retraction, so its PCN-month is one of event_months' (which groups exactly those events): leaving out the follow-ups
+-- of these few PCN-months (none, or a handful: stray and out-of-force months) keeps the same follow-ups as keeping
+-- those of the reporting PCN-months did, but each follow-up is looked up in a table of a few rows, not in every
+-- reporting PCN-month (issue 17, perfs34: the 25% layout 4.08 -> 3.60 CPU s, in turns in one process, the same rows).
+-- pcn_months lists a PCN more than once in a month when the reference does (a PCN in force twice): such a month is
+-- reporting if any of its rows is, as the DISTINCT list of reporting PCN-months read here before.
+unreported_months AS (
+  SELECT m.pcn_code, m.month
+  FROM event_months AS m
+  LEFT JOIN (
+    SELECT DISTINCT pcn_code, month
+    FROM pcn_months
+    WHERE reporting AND month <= (SELECT month FROM published_through)
+  ) AS r
+    ON r.pcn_code = m.pcn_code AND r.month = m.month
+  WHERE r.month IS NULL
 ),
 
 -- Each PCN's end of observation (review 26, R26-1): the last day of the month its data are KNOWN to end, up to the last
@@ -178,9 +185,7 @@ windowed AS (
     ON r.pcn_code = e.pcn_code AND r.referral_id = e.referral_id
   LEFT JOIN withdrawn AS w
     ON w.upload_id = e.upload_id AND w.source_row = e.source_row
-  -- Joined last, after the withdrawn rows' outer join: written as an inner join before it, DuckDB joined these few
-  -- PCN-months to every referral on the PCN first (13.6 million rows on the 25% layout), far slower.
-  LEFT JOIN reporting_months AS f
+  LEFT JOIN unreported_months AS f
     ON f.pcn_code = e.pcn_code AND f.month = e.event_month
   -- The follow-up kinds, written as the kinds that are not one (the contract's other four: functions/contract/enums.ts
   -- EVENT_TYPES): DuckDB filters a NOT IN in the Parquet scan itself, while it plans an IN list as a join that marks
@@ -194,7 +199,7 @@ windowed AS (
     -- stray event dated before the span (a decline mis-dated years before its referral; red-team review 7, M5) and a
     -- follow-up dated when its PCN was not in force (a contact after the PCN closed, which data_quality lists as in no
     -- figure; review 8, N9) are in no figure.
-    AND f.month IS NOT NULL
+    AND f.month IS NULL
     -- The longer (outcome) window's end: nothing later is counted.
     AND e.occurred_on <= r.outcome_end
 ),

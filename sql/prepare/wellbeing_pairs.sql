@@ -45,7 +45,23 @@
 -- not an EXISTS, which DuckDB plans as a join that first buffers every measure (issue 17; test/bench/refresh-profile.ts
 -- with PROFILE_BASELINE, both in one process: 25% layout 3.54 -> 2.24 CPU s; national 24.9 -> 14.3 CPU s, 131 -> 67 s
 -- wall at load 14 to 33; the same rows, 0 and 0).
-WITH counted AS (
+-- The PCN-months no measure is read in (as episodes.sql's unreported_months: the months with events in force that
+-- are not in force, not in the PCN's reporting span or after the last complete month; a measure in force is an event
+-- in force, so its PCN-month is one of event_months'): each measure is looked up in these few rows, not in every
+-- reporting PCN-month (issue 17, perfs34).
+WITH unreported_months AS (
+  SELECT m.pcn_code, m.month
+  FROM event_months AS m
+  LEFT JOIN (
+    SELECT DISTINCT pcn_code, month
+    FROM pcn_months
+    WHERE reporting AND month <= (SELECT month FROM published_through)
+  ) AS r
+    ON r.pcn_code = m.pcn_code AND r.month = m.month
+  WHERE r.month IS NULL
+),
+
+counted AS (
   SELECT
     pcn_code,
     referral_id,
@@ -60,9 +76,10 @@ WITH counted AS (
   FROM (
     SELECT e.pcn_code, e.referral_id, e.instrument, e.phase, e.score, e.occurred_on
     FROM committed_events AS e
-    -- in force and in the PCN's reporting span in its month, as events_in_force: a stray measure dated before the
-    -- span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is in no figure
-    INNER JOIN (SELECT DISTINCT pcn_code, month FROM pcn_months WHERE reporting) AS f
+    -- in force and in the PCN's reporting span in its month, up to the last complete month, as events_in_force: a
+    -- stray measure dated before the span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is
+    -- in no figure (unreported_months, above)
+    LEFT JOIN unreported_months AS f
       ON f.pcn_code = e.pcn_code AND f.month = e.event_month
     -- joined on the row's kind too, so the join holds the withdrawn wellbeing measures only (withdrawn.sql: nationally
     -- 9.0 -> 7.3 CPU s for this pass, the same rows; issue 17, perfs30)
@@ -70,7 +87,7 @@ WITH counted AS (
       ON w.upload_id = e.upload_id AND w.source_row = e.source_row AND w.event_type = e.event_type
     WHERE e.event_type = 'wellbeing_measure'
       AND w.upload_id IS NULL
-      AND e.event_month <= (SELECT month FROM published_through)
+      AND f.month IS NULL
   ) AS m
   GROUP BY pcn_code, referral_id, instrument
 ),
@@ -102,9 +119,8 @@ scores AS (
     FROM repeated AS r
     INNER JOIN committed_events AS e
       ON e.pcn_code = r.pcn_code AND e.referral_id = r.referral_id AND e.instrument = r.instrument
-    -- in force and in the PCN's reporting span in its month, as events_in_force: a stray measure dated before the
-    -- span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is in no figure
-    INNER JOIN (SELECT DISTINCT pcn_code, month FROM pcn_months WHERE reporting) AS f
+    -- in force and in the PCN's reporting span in its month, up to the last complete month, as above
+    LEFT JOIN unreported_months AS f
       ON f.pcn_code = e.pcn_code AND f.month = e.event_month
     INNER JOIN episodes AS p
       ON p.pcn_code = e.pcn_code AND p.referral_id = e.referral_id
@@ -112,7 +128,7 @@ scores AS (
       ON w.upload_id = e.upload_id AND w.source_row = e.source_row AND w.event_type = e.event_type
     WHERE e.event_type = 'wellbeing_measure'
       AND w.upload_id IS NULL
-      AND e.event_month <= (SELECT month FROM published_through)
+      AND f.month IS NULL
       -- within the follow-up window: 6 months from the referral (episodes.sql)
       AND e.occurred_on <= CAST(p.referred_on + INTERVAL '6' MONTH AS DATE)
   ) AS m

@@ -58,7 +58,7 @@ export async function eventsInForceOfOnePcn(connection: DuckDBConnection, months
   await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
   // No PCN's extract has stopped (the refresh keeps them as table stopped_pcns: data-as-of.ts; episodes.sql reads it).
   await connection.run('CREATE TEMP TABLE stopped_pcns (pcn_code VARCHAR, last_month VARCHAR)');
-  for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn'])
+  for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn', 'event_months'])
     await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
   await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
 }
