@@ -1802,15 +1802,28 @@ export const relaxedReader: SuppressedRange = (cell) =>
   cell.row.level === 'region' ? ANY_COUNT : [1, Number.POSITIVE_INFINITY];
 
 /**
- * Marks (scratch.evident) the `*` cells of a component that one equation alone shows cannot be 1 to 7 (an ICB's `*`
- * over PCNs of 115 and 25): a reader sees they are secondary and takes them as `relaxedReader` does.
+ * Marks (scratch.evident) the `*` cells of a component (or a piece) that one equation alone shows cannot be 1 to 7 (an
+ * ICB's `*` over PCNs of 115 and 25), each equation's other figures read as `reader` takes them (readerBounds, every
+ * mark cleared first; scratch lo/hi are left as that reader's), and with `marks` copies them by position in the
+ * piece's variables.
+ * - 'documented' (evidentlySecondary, and the re-audit's evidentIn): the other `*` at 1 to 7. A reader sees such a `*`
+ *   is secondary and takes it as `relaxedReader` does.
+ * - 'relaxed' (the criterion's marks, review 35, R35-4: criterionReading): every `*` as relaxedReader
+ *   takes it, which the figures always allow. England's May 26 over three regions' `*` says that one of them at least
+ *   is above 7, not which: read documented it marks all three (each 12 or more if the other two were at most 7), so
+ *   the criterion's reading (the `*` the figures show above 7 loose, every other 1 to 7) was never made. Each such
+ *   mark is one the component's loose reading makes too (secondarySeenWhole, which adds the rest where needed).
+ * The parts' upper bounds are summed over the finite ones, the unbounded counted (a `*` read loose, an unpublished
+ * part: looseOutside). Read documented, no `*` is unbounded, so that gives what summing every bound did (a part's
+ * lower bound beside an unbounded other part is minus infinity either way, a total's upper bound over one is never
+ * below 1): one walk for both readings.
  */
-function evidentlySecondary(system: AuditSystem, piece: Piece): void {
+function markEvident(system: AuditSystem, piece: Piece, reader: Reader, marks?: Uint8Array): void {
   const { variables, equations } = piece;
   const { lo, hi, kind, evident } = system.scratch;
   const { equationStart, equationVariables } = system;
   for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = 0;
-  readerBounds(system, variables, 'documented');
+  readerBounds(system, variables, reader);
   const [low, high] = PRIMARY_SUPPRESSED;
   for (let k = 0; k < equations.length; k++) {
     const e = equations[k] as number;
@@ -1818,50 +1831,7 @@ function evidentlySecondary(system: AuditSystem, piece: Piece): void {
     const end = equationStart[e + 1] as number;
     const total = equationVariables[first] as number;
     let sumLo = 0;
-    let sumHi = 0;
-    // Whether the equation has a `*`: one without is read once, not twice (issue 17: evidentlySecondary was 3.8 CPU s of
-    // the national step's samples; measured with the other changes of 6e203ce, not alone).
-    let starred = kind[total] === VALUE_SUPPRESSED;
-    for (let i = first + 1; i < end; i++) {
-      const v = equationVariables[i] as number;
-      sumLo += lo[v] as number;
-      sumHi += hi[v] as number;
-      if (kind[v] === VALUE_SUPPRESSED) starred = true;
-    }
-    if (!starred) continue;
-    for (let i = first; i < end; i++) {
-      const v = equationVariables[i] as number;
-      if (kind[v] !== VALUE_SUPPRESSED) continue;
-      const from = i === first ? sumLo : (lo[total] as number) - (sumHi - (hi[v] as number));
-      const to = i === first ? sumHi : (hi[total] as number) - (sumLo - (lo[v] as number));
-      if (from > high || to < low) evident[v] = 1;
-    }
-  }
-}
-
-/**
- * The criterion's marks of one equation (review 35, R35-4; criterionReading): the `*` cells of a component that one
- * equation alone shows cannot be 1 to 7 (an ICB's `*` over PCNs of 115 and 25), in `marks` by position in the piece's
- * variables (and scratch.evident; scratch lo/hi left as the loose reader's). The equation is read loose (every `*` as relaxedReader takes it, which the figures always allow), not with its other `*` at 1 to 7
- * (review 35, R35-4): England's May 26 over three regions' `*` says that one of them at least is above 7, not which,
- * and marking all three (each 12 or more if the other two were at most 7) read every one of them 0 or more, so the
- * criterion's reading (the `*` the figures show above 7 loose, every other 1 to 7) was never made. Each mark is one
- * the component's loose reading makes too (secondarySeenWhole), which adds the rest where needed.
- */
-function looselyEvident(system: AuditSystem, piece: Piece, marks: Uint8Array): void {
-  const { variables, equations } = piece;
-  const { lo, hi, kind, evident } = system.scratch;
-  const { equationStart, equationVariables } = system;
-  for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = 0;
-  readerBounds(system, variables, 'relaxed');
-  const [low, high] = PRIMARY_SUPPRESSED;
-  for (let k = 0; k < equations.length; k++) {
-    const e = equations[k] as number;
-    const first = equationStart[e] as number;
-    const end = equationStart[e + 1] as number;
-    const total = equationVariables[first] as number;
-    let sumLo = 0;
-    // The parts' upper bounds: finite ones summed, the unbounded counted (a `*` read loose, an unpublished part).
+    // The parts' upper bounds: finite ones summed, the unbounded counted.
     let sumHi = 0;
     let unbounded = 0;
     // Whether the equation has a `*`: one without is read once, not twice (issue 17: evidentlySecondary was 3.8 CPU s of
@@ -1895,7 +1865,13 @@ function looselyEvident(system: AuditSystem, piece: Piece, marks: Uint8Array): v
         evident[v] = 1;
     }
   }
-  for (let i = 0; i < variables.length; i++) marks[i] = evident[variables[i] as number] as number;
+  if (marks !== undefined)
+    for (let i = 0; i < variables.length; i++) marks[i] = evident[variables[i] as number] as number;
+}
+
+/** The documented reading's marks (markEvident): each `*` one equation, its other `*` at 1 to 7, shows is not 1 to 7. */
+function evidentlySecondary(system: AuditSystem, piece: Piece): void {
+  markEvident(system, piece, 'documented');
 }
 
 /**
@@ -2012,7 +1988,7 @@ function withCriterion(
  * are each `*` that one equation, its other `*` read 1 to 7, shows cannot be 1 to 7: England's May 26 over three
  * regions' `*` marks all three (each 12 or more if the other two were at most 7), though the figures say only that one
  * of them at least is above 7, not which. That reading is one the figures leave open too, and its pins are kept; this
- * one marks a `*` only where one equation read loose puts it outside 1 to 7 (looselyEvident: each such mark is one the
+ * one marks a `*` only where one equation read loose puts it outside 1 to 7 (markEvident, 'relaxed': each such mark is one the
  * component's loose reading makes), then, where reading the rest 1 to 7 contradicts, the loose reading's marks
  * (beyondDocumented, secondarySeenWhole). Made only where its marks differ from `made` (by position; else undefined:
  * the same reading); `known` marked too. Sets lastContradicted to whether its first reading contradicted; leaves the
@@ -2042,7 +2018,7 @@ function criterionReading(
     }
   };
   const marks = new Uint8Array(n);
-  looselyEvident(system, piece, marks);
+  markEvident(system, piece, 'relaxed', marks);
   let differs = false;
   for (let i = 0; i < n; i++) {
     if (known?.has(variables[i] as number) === true) marks[i] = 1;
