@@ -1584,6 +1584,33 @@ export interface LoadedValues {
   readonly previous: PreviousAudits;
   /** What each equation read alone pinned when last read (equationDisclosures). */
   readonly alone: AloneReadings;
+  /**
+   * Per component, a count of the changes to its values (reload, and revealsWhenSuppressed's trials, before and after):
+   * readerDisclosures' last reading (lastRead) holds while it is the same.
+   */
+  readonly versions: Uint32Array;
+  /** The last reading of a component by readerDisclosures that found nothing, with what it left (ReadNothing). */
+  lastRead: ReadNothing | undefined;
+}
+
+/** Counts a change to the values of component c (none where c is -1: a variable in no component). */
+function changedIn(versions: Uint32Array, c: number): void {
+  if (c >= 0) versions[c] = (versions[c] as number) + 1;
+}
+
+/**
+ * readerDisclosures' reading of a component that found nothing: the values' version it read (LoadedValues.versions),
+ * whether the documented reading contradicted (lastContradicted) and the marks it left (scratch.evident, by position).
+ * The publisher reads a component again with nothing changed once each equation alone finds nothing too
+ * (readerDisclosuresWithoutEngland after protectAlone): the same values give the same reading (issue 17: that second
+ * reading, its criterion's reading with it, was made for every component the publisher found clean).
+ */
+interface ReadNothing {
+  readonly component: number;
+  readonly version: number;
+  readonly found: undefined | readonly [];
+  readonly contradicted: boolean;
+  readonly marks: Uint8Array;
 }
 
 /**
@@ -1659,14 +1686,18 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
     narrowed: new Map(),
   };
   const { equationsOfStart, equationsOfList } = system;
+  const versions = new Uint32Array(system.components.length);
   return {
     system,
     previous,
     alone,
+    versions,
+    lastRead: undefined,
     reload: (r, column) => {
       for (const v of variablesOf(system, r, column)) {
         if (v < 0) continue;
         loadValue(system, v);
+        changedIn(versions, system.componentOf[v] as number);
         for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
           alone.stale[equationsOfList[j] as number] = 1;
           alone.narrowStale[equationsOfList[j] as number] = 1;
@@ -1917,6 +1948,36 @@ export function readerDisclosures(
   values?: LoadedValues,
   known?: ReadonlySet<number>,
 ): Disclosure[] | undefined {
+  if (values?.system !== system || known !== undefined) return readComponent(system, component, values, known);
+  const last = values.lastRead;
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  if (last !== undefined && last.component === component && last.version === values.versions[component]) {
+    const { evident } = system.scratch;
+    for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = last.marks[i] as number;
+    lastContradicted = last.contradicted;
+    return last.found === undefined ? undefined : [];
+  }
+  const found = readComponent(system, component, values);
+  values.lastRead =
+    found === undefined || found.length === 0
+      ? {
+          component,
+          version: values.versions[component] as number,
+          found: found === undefined ? undefined : [],
+          contradicted: lastContradicted,
+          marks: marksOf(system, variables),
+        }
+      : undefined;
+  return found;
+}
+
+/** readerDisclosures' reading of a component (its last reading not kept, or not asked for). */
+function readComponent(
+  system: AuditSystem,
+  component: number,
+  values?: LoadedValues,
+  known?: ReadonlySet<number>,
+): Disclosure[] | undefined {
   const { variables } = system.components[component] as AuditSystem['components'][number];
   const previous = values?.system === system ? values.previous : undefined;
   lastContradicted = false;
@@ -1930,7 +1991,8 @@ export function readerDisclosures(
       evidentlySecondary(system, whole);
       const made = marksOf(system, variables);
       lastContradicted = true;
-      return withCriterion(system, whole, made, beyondDocumented(system, whole));
+      const loose: LooseReading = {};
+      return withCriterion(system, whole, made, beyondDocumented(system, whole, loose), undefined, loose);
     }
   }
   evidentlySecondary(system, whole);
@@ -1946,7 +2008,8 @@ export function readerDisclosures(
   if (previous !== undefined) remember(component, previous, documented);
   if (documented !== undefined) return withCriterion(system, whole, made, documented, known);
   lastContradicted = true;
-  return withCriterion(system, whole, made, beyondDocumented(system, whole), known);
+  const loose: LooseReading = {};
+  return withCriterion(system, whole, made, beyondDocumented(system, whole, loose), known, loose);
 }
 
 /** The marks (scratch.evident) of `variables`, by position. */
@@ -1967,13 +2030,16 @@ function withCriterion(
   made: Uint8Array,
   found: Disclosure[] | undefined,
   known?: ReadonlySet<number>,
+  loose?: LooseReading,
 ): Disclosure[] | undefined {
   // Made where the documented reading pins nothing: what it pins is protected first, and the caller reads again until
   // neither pins anything (issue 17: made beside every re-audit, the criterion's reading, a whole reading each time,
   // took the 25% dump's step from 16.2 to 24.3 CPU s).
   if (found !== undefined && found.length > 0) return found;
   const contradicted = lastContradicted;
-  const more = criterionReading(system, piece, made, known);
+  // A piece without England's equations (withoutNational) is an object of its own; a component read whole is the system's.
+  const withoutEngland = piece !== system.components[system.componentOf[piece.variables[0] as number] as number];
+  const more = criterionReading(system, piece, made, withoutEngland, known, loose);
   if (more === undefined) {
     lastContradicted = contradicted;
     return found;
@@ -1998,44 +2064,120 @@ function criterionReading(
   system: AuditSystem,
   piece: Piece,
   made: Uint8Array,
+  withoutEngland: boolean,
   known?: ReadonlySet<number>,
+  loose?: LooseReading,
 ): Disclosure[] | undefined {
   const { variables } = piece;
   const { lo, hi, evident } = system.scratch;
   const n = variables.length;
+  // The criterion's marks (markEvident, 'relaxed', and `known`) worked out by position without walking every equation
+  // (issue 17): a `*` one equation read loose puts outside 1 to 7 is one that equation puts outside it read documented
+  // too (the loose reader's interval of every figure holds the documented one's, and a wider box gives the equation's
+  // sums wider bounds), so it is marked in `made` (the documented reading's marks: evidentlySecondary over the same
+  // equations, or the re-audit's evidentIn, the same marks kept up to date); only the `*` marked there are tried.
+  const marks = new Uint8Array(n);
+  const inKnown = knownMarks(system, known);
+  let differs = false;
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    const mark =
+      inKnown !== undefined && inKnown[v] === 1
+        ? 1
+        : made[i] === 1 && looselyEvident(system, v, withoutEngland)
+          ? 1
+          : 0;
+    marks[i] = mark;
+    if (mark !== made[i]) differs = true;
+  }
+  if (inKnown !== undefined) for (const v of known as ReadonlySet<number>) inKnown[v] = 0;
+  if (!differs) {
+    // As the marks were found: the scratch bounds are not touched on the way.
+    for (let i = 0; i < n; i++) evident[variables[i] as number] = made[i] as number;
+    return undefined;
+  }
   const savedLo = new Float64Array(n);
   const savedHi = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    savedLo[i] = lo[variables[i] as number] as number;
-    savedHi[i] = hi[variables[i] as number] as number;
-  }
-  const restore = () => {
-    for (let i = 0; i < n; i++) {
-      const v = variables[i] as number;
-      lo[v] = savedLo[i] as number;
-      hi[v] = savedHi[i] as number;
-      evident[v] = made[i] as number;
-    }
-  };
-  const marks = new Uint8Array(n);
-  markEvident(system, piece, 'relaxed', marks);
-  let differs = false;
-  for (let i = 0; i < n; i++) {
-    if (known?.has(variables[i] as number) === true) marks[i] = 1;
-    evident[variables[i] as number] = marks[i] as number;
-    if (marks[i] !== made[i]) differs = true;
-  }
-  if (!differs) {
-    restore();
-    return undefined;
+    const v = variables[i] as number;
+    savedLo[i] = lo[v] as number;
+    savedHi[i] = hi[v] as number;
+    evident[v] = marks[i] as number;
   }
   const wide = new Uint8Array(n);
   readerBounds(system, variables, 'documented', wide);
   let found = disclosedAfterPropagation(system, piece, wide);
   lastContradicted = found === undefined;
-  if (found === undefined) found = beyondDocumented(system, piece);
-  restore();
+  if (found === undefined) found = beyondDocumented(system, piece, loose);
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    lo[v] = savedLo[i] as number;
+    hi[v] = savedHi[i] as number;
+    evident[v] = made[i] as number;
+  }
   return found ?? [];
+}
+
+/** Per system, a mark by variable of the `*` known secondary (criterionReading), all 0 between uses. */
+const knownMarksOf = new WeakMap<AuditSystem, Uint8Array>();
+
+/** `known` as marks by variable (cleared by the caller after use), or undefined where there is none. */
+function knownMarks(system: AuditSystem, known: ReadonlySet<number> | undefined): Uint8Array | undefined {
+  if (known === undefined || known.size === 0) return undefined;
+  let marks = knownMarksOf.get(system);
+  if (marks === undefined) {
+    marks = new Uint8Array(system.scratch.lo.length);
+    knownMarksOf.set(system, marks);
+  }
+  for (const v of known) marks[v] = 1;
+  return marks;
+}
+
+/**
+ * Whether one equation of a component (without England's, `withoutEngland`: a piece's, pieceOf) read loose (every
+ * figure as relaxedReader takes it) puts the `*` of variable v outside 1 to 7: markEvident's 'relaxed' mark of v alone.
+ */
+function looselyEvident(system: AuditSystem, v: number, withoutEngland: boolean): boolean {
+  const { kind } = system.scratch;
+  if (kind[v] !== VALUE_SUPPRESSED) return false;
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
+  const [low, high] = PRIMARY_SUPPRESSED;
+  for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
+    const e = equationsOfList[j] as number;
+    if (withoutEngland && hasNational(system, e)) continue;
+    const first = equationStart[e] as number;
+    const end = equationStart[e + 1] as number;
+    let sumLo = 0;
+    let sumHi = 0;
+    let unbounded = 0;
+    for (let i = first + 1; i < end; i++) {
+      relaxedBox(system, equationVariables[i] as number);
+      sumLo += boxLo;
+      if (boxHi === Number.POSITIVE_INFINITY) unbounded++;
+      else sumHi += boxHi;
+    }
+    relaxedBox(system, equationVariables[first] as number);
+    const totalLo = boxLo;
+    const totalHi = boxHi;
+    relaxedBox(system, v);
+    for (let i = first; i < end; i++)
+      if (
+        equationVariables[i] === v &&
+        looseOutside(i === first, sumLo, sumHi, unbounded, totalLo, totalHi, boxLo, boxHi, low, high)
+      )
+        return true;
+  }
+  return false;
+}
+
+/** What is read from an equation whose documented reading contradicts, for the criterion's reading of it. */
+interface LooseReading {
+  /** The loose reading's bounds of the piece's variables by position, and what it found (beyondDocumented). */
+  lo?: Float64Array;
+  hi?: Float64Array;
+  found?: Disclosure[] | undefined;
+  converged?: boolean;
+  done?: boolean;
 }
 
 /**
@@ -2043,16 +2185,45 @@ function criterionReading(
  * then the `*` its bounds show cannot be 1 to 7 marked secondary (scratch.evident, beside those one equation shows) and
  * the others read as 1 to 7. Once: the loose reading does not depend on the marks, so a second round would mark the
  * same cells; where the mixed reading still contradicts, some `*` not marked is secondary and the figures do not say
- * which, so the loose reading's findings stand (as before this step was added).
+ * which, so the loose reading's findings stand (as before this step was added). `loose`: the loose reading of the same
+ * piece with the same published values, kept (`done`) or to keep (issue 17: the criterion's reading of a piece whose
+ * documented reading contradicted made the same loose propagation again). The loose reading reads every `*` as
+ * relaxedReader does whatever the marks, so from the same values it is the same propagation from the same box, in the
+ * same order: the same bounds and findings.
  */
-function beyondDocumented(system: AuditSystem, piece: Piece): Disclosure[] | undefined {
+function beyondDocumented(system: AuditSystem, piece: Piece, loose?: LooseReading): Disclosure[] | undefined {
   const { variables } = piece;
-  const wide = new Uint8Array(variables.length);
-  readerBounds(system, variables, 'relaxed', wide);
-  const loose = disclosedAfterPropagation(system, piece, wide);
-  if (loose === undefined || !secondarySeenWhole(system, variables)) return loose;
+  const { lo, hi } = system.scratch;
+  const n = variables.length;
+  const wide = new Uint8Array(n);
+  let found: Disclosure[] | undefined;
+  if (loose?.done === true) {
+    const keptLo = loose.lo as Float64Array;
+    const keptHi = loose.hi as Float64Array;
+    for (let i = 0; i < n; i++) {
+      lo[variables[i] as number] = keptLo[i] as number;
+      hi[variables[i] as number] = keptHi[i] as number;
+    }
+    found = loose.found === undefined ? undefined : [...loose.found];
+    lastConverged = loose.converged === true;
+  } else {
+    readerBounds(system, variables, 'relaxed', wide);
+    found = disclosedAfterPropagation(system, piece, wide);
+    if (loose !== undefined) {
+      loose.lo = new Float64Array(n);
+      loose.hi = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        loose.lo[i] = lo[variables[i] as number] as number;
+        loose.hi[i] = hi[variables[i] as number] as number;
+      }
+      loose.found = found === undefined ? undefined : [...found];
+      loose.converged = lastConverged;
+      loose.done = true;
+    }
+  }
+  if (found === undefined || !secondarySeenWhole(system, variables)) return found;
   readerBounds(system, variables, 'documented', wide);
-  return disclosedAfterPropagation(system, piece, wide) ?? loose;
+  return disclosedAfterPropagation(system, piece, wide) ?? found;
 }
 
 /** Whether the last readerDisclosures found the component's documented reading contradicting (beyondDocumented). */
@@ -2145,9 +2316,10 @@ function withoutNational(system: AuditSystem, component: number, known?: Readonl
     const made = marksOf(system, piece.variables);
     const wide = new Uint8Array(size);
     readerBounds(system, piece.variables, 'documented', wide);
-    const documented = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece);
+    const loose: LooseReading = {};
+    const documented = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece, loose);
     // The criterion's reading of the piece beside it (review 35, R35-4).
-    const pinned = withCriterion(system, piece, made, documented, known) ?? [];
+    const pinned = withCriterion(system, piece, made, documented, known, loose) ?? [];
     for (const d of pinned) if (d.value !== 0 || kind[d.variable] !== VALUE_SUPPRESSED) found.push(d);
   }
   for (const e of nationalEquations) queued[e] = 0;
@@ -2410,6 +2582,14 @@ function documentedBox(system: AuditSystem, v: number, withEvident: boolean): vo
     boxLo = ANY_COUNT[0];
     boxHi = ANY_COUNT[1];
   }
+}
+
+/** The loose reader's bounds of a variable (readerBounds, 'relaxed', one variable): set in boxLo and boxHi. */
+function relaxedBox(system: AuditSystem, v: number): void {
+  if (system.scratch.kind[v] === VALUE_SUPPRESSED) {
+    boxLo = system.levelOf[v] === LEVEL_REGION ? 0 : 1;
+    boxHi = Number.POSITIVE_INFINITY;
+  } else documentedBox(system, v, false);
 }
 
 /**
@@ -2678,6 +2858,7 @@ export function revealsWhenSuppressed(
       changed.push(u);
       kinds.push(kind[u] as number);
       kind[u] = VALUE_SUPPRESSED;
+      changedIn(values.versions, system.componentOf[u] as number);
       if (saved === undefined || system.componentOf[u] !== component || previous.pendingMark[u] === 1) continue;
       previous.pendingMark[u] = 1;
       const pending = previous.pending[component];
@@ -2692,7 +2873,11 @@ export function revealsWhenSuppressed(
   };
   if (saved === undefined) forgetComponent();
   const found = readerDisclosures(system, component, values) ?? [];
-  for (let i = changed.length - 1; i >= 0; i--) kind[changed[i] as number] = kinds[i] as number;
+  for (let i = changed.length - 1; i >= 0; i--) {
+    const u = changed[i] as number;
+    kind[u] = kinds[i] as number;
+    changedIn(values.versions, system.componentOf[u] as number);
+  }
   for (let i = 0; i < inComponent.length; i++) evident[inComponent[i] as number] = marks[i] as number;
   forgetComponent();
   if (saved !== undefined) restoreAudit(system, component, previous, saved);
