@@ -212,6 +212,9 @@ export interface AuditSystem {
     readonly evident: Uint8Array;
     /** The variables an equation narrowed, in order. */
     changed: Int32Array;
+    /** Per variable, when its value (kind or number) last changed (`clock`, counted by each change: loadValue, setKind). */
+    readonly changedAt: Uint32Array;
+    clock: number;
   };
   /** The families of areas the equations were built from, for the system with the months (buildAuditSystem). */
   readonly areaFamilies: AreaFamilies;
@@ -1371,6 +1374,8 @@ function withComponents(
     value: new Float64Array(n),
     evident: new Uint8Array(n),
     changed: new Int32Array(longest),
+    changedAt: new Uint32Array(n),
+    clock: 0,
   };
   return {
     rows,
@@ -1566,9 +1571,18 @@ function loadValue(system: AuditSystem, v: number): void {
   const x =
     r < 0 ? system.totals?.get(v) : (system.rows[r] as Row)[system.columns[system.columnOf[v] as number] as string];
   if (typeof x === 'number') {
+    if (kind[v] !== VALUE_NUMBER || value[v] !== x) system.scratch.changedAt[v] = ++system.scratch.clock;
     kind[v] = VALUE_NUMBER;
     value[v] = x;
-  } else kind[v] = x === '*' ? VALUE_SUPPRESSED : VALUE_NONE;
+  } else setKind(system, v, x === '*' ? VALUE_SUPPRESSED : VALUE_NONE);
+}
+
+/** Sets the kind of variable v's published value (VALUE_*), noting when it changes (scratch.changedAt). */
+function setKind(system: AuditSystem, v: number, k: number): void {
+  const { kind } = system.scratch;
+  if (kind[v] === k) return;
+  kind[v] = k;
+  system.scratch.changedAt[v] = ++system.scratch.clock;
 }
 
 /**
@@ -2294,37 +2308,150 @@ function nationallySecondary(system: AuditSystem, component: number): boolean {
  */
 function withoutNational(system: AuditSystem, component: number, known?: ReadonlySet<number>): Disclosure[] {
   const { variables } = system.components[component] as Piece;
-  const { queued, visited, reached, evident, kind } = system.scratch;
-  const nationalEquations = nationalEquationsOf(system, component);
+  const { queued, evident, kind, lo, hi } = system.scratch;
+  const { national: nationalEquations, pieces } = piecesOf(system, component);
   if (nationalEquations.length === 0) return [];
   const marks = new Uint8Array(variables.length);
   for (let i = 0; i < variables.length; i++) marks[i] = evident[variables[i] as number] as number;
-  const stamp = ++system.scratch.stamp;
   const found: Disclosure[] = [];
   // England's equations marked queued, so that propagation never takes them up.
   for (const e of nationalEquations) queued[e] = 1;
-  for (let s = 0; s < variables.length; s++) {
-    const start = variables[s] as number;
-    if (visited[start] === stamp || system.levelOf[start] === LEVEL_NATIONAL) continue;
-    const { equations: pieceEquations, size } = pieceOf(system, start, stamp);
-    if (pieceEquations.length === 0) continue;
-    const piece: Piece = { variables: reached.slice(0, size), equations: Int32Array.from(pieceEquations) };
-    evidentlySecondary(system, piece);
+  for (const reading of pieces) {
+    const { piece } = reading;
+    const size = piece.variables.length;
+    const knownHere: number[] = [];
     if (known !== undefined)
-      for (let i = 0; i < size; i++)
-        if (known.has(piece.variables[i] as number)) evident[piece.variables[i] as number] = 1;
+      for (let i = 0; i < size; i++) if (known.has(piece.variables[i] as number)) knownHere.push(i);
+    // The piece read as last time where none of its values changed since and the same `*` are known: the same reading.
+    if (readAsBefore(system, reading, knownHere, found)) continue;
+    evidentlySecondary(system, piece);
+    for (const i of knownHere) evident[piece.variables[i] as number] = 1;
     const made = marksOf(system, piece.variables);
     const wide = new Uint8Array(size);
     readerBounds(system, piece.variables, 'documented', wide);
     const loose: LooseReading = {};
     const documented = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece, loose);
-    // The criterion's reading of the piece beside it (review 35, R35-4).
+    // The criterion's reading of the piece beside it (review 35, R35-4). It sets lastContradicted only to add its own
+    // contradiction (withCriterion): read from false, kept for the piece's next reading.
+    const before = lastContradicted;
+    lastContradicted = false;
     const pinned = withCriterion(system, piece, made, documented, known, loose) ?? [];
-    for (const d of pinned) if (d.value !== 0 || kind[d.variable] !== VALUE_SUPPRESSED) found.push(d);
+    const contradicted = lastContradicted;
+    lastContradicted = before || contradicted;
+    const kept: Disclosure[] = [];
+    for (const d of pinned) if (d.value !== 0 || kind[d.variable] !== VALUE_SUPPRESSED) kept.push(d);
+    for (const d of kept) found.push({ ...d });
+    reading.readAt = system.scratch.clock;
+    reading.known = knownHere;
+    reading.contradicted = contradicted;
+    reading.found = kept;
+    for (let i = 0; i < size; i++) {
+      reading.lo[i] = lo[piece.variables[i] as number] as number;
+      reading.hi[i] = hi[piece.variables[i] as number] as number;
+    }
   }
   for (const e of nationalEquations) queued[e] = 0;
   for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = marks[i] as number;
   return found;
+}
+
+/**
+ * A piece of a component without England's equations (pieceOf) and its last reading by withoutNational (issue 17: the
+ * publisher reads every piece again after each cell it suppresses in the component, mostly in one region's piece).
+ * A piece's reading depends on the values of its own variables (its equations hold no other) and the `*` known
+ * secondary in it, nothing else: it is made again only where one of them changed since (scratch.changedAt after
+ * `readAt`) or they differ. The scratch bounds the reading left are kept too, and put back, as the reading left them.
+ */
+interface PieceReading {
+  readonly piece: Piece;
+  readAt: number;
+  /** The positions of the `*` known secondary (withoutNational's `known`) in the piece's variables. */
+  known: readonly number[];
+  contradicted: boolean;
+  /** What it found (undefined: not read yet). */
+  found: readonly Disclosure[] | undefined;
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+}
+
+/** Per system and component: England's equations and the pieces without them, in the order withoutNational reads them. */
+const piecesWithoutEngland = new WeakMap<
+  AuditSystem,
+  Map<number, { readonly national: readonly number[]; readonly pieces: readonly PieceReading[] }>
+>();
+
+/**
+ * England's equations of a component (nationalEquationsOf) and its pieces without them (pieceOf, from each of its
+ * variables below England in turn, those with an equation), worked out once per system: they depend on its equations
+ * and levels only.
+ */
+function piecesOf(
+  system: AuditSystem,
+  component: number,
+): { readonly national: readonly number[]; readonly pieces: readonly PieceReading[] } {
+  let bySystem = piecesWithoutEngland.get(system);
+  if (bySystem === undefined) {
+    bySystem = new Map();
+    piecesWithoutEngland.set(system, bySystem);
+  }
+  const known = bySystem.get(component);
+  if (known !== undefined) return known;
+  const national = nationalEquationsOf(system, component);
+  const pieces: PieceReading[] = [];
+  if (national.length > 0) {
+    const { variables } = system.components[component] as Piece;
+    const { visited, reached } = system.scratch;
+    const stamp = ++system.scratch.stamp;
+    for (let s = 0; s < variables.length; s++) {
+      const start = variables[s] as number;
+      if (visited[start] === stamp || system.levelOf[start] === LEVEL_NATIONAL) continue;
+      const { equations, size } = pieceOf(system, start, stamp);
+      if (equations.length === 0) continue;
+      pieces.push({
+        piece: { variables: reached.slice(0, size), equations: Int32Array.from(equations) },
+        readAt: 0,
+        known: [],
+        contradicted: false,
+        found: undefined,
+        lo: new Float64Array(size),
+        hi: new Float64Array(size),
+      });
+    }
+  }
+  const made = { national, pieces };
+  bySystem.set(component, made);
+  return made;
+}
+
+/**
+ * Where none of a piece's values changed since its last reading and the same `*` are known (`knownHere`), that
+ * reading's findings added to `found`, its bounds put back and its contradiction added (lastContradicted); whether so.
+ */
+function readAsBefore(
+  system: AuditSystem,
+  reading: PieceReading,
+  knownHere: readonly number[],
+  found: Disclosure[],
+): boolean {
+  const { variables } = reading.piece;
+  const { lo, hi, changedAt } = system.scratch;
+  if (reading.found === undefined || !sameNumbers(reading.known, knownHere)) return false;
+  for (let i = 0; i < variables.length; i++)
+    if ((changedAt[variables[i] as number] as number) > reading.readAt) return false;
+  for (let i = 0; i < variables.length; i++) {
+    lo[variables[i] as number] = reading.lo[i] as number;
+    hi[variables[i] as number] = reading.hi[i] as number;
+  }
+  lastContradicted ||= reading.contradicted;
+  for (const d of reading.found) found.push({ ...d });
+  return true;
+}
+
+/** Whether two lists hold the same numbers in the same order. */
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -2857,7 +2984,7 @@ export function revealsWhenSuppressed(
       if (u < 0) continue;
       changed.push(u);
       kinds.push(kind[u] as number);
-      kind[u] = VALUE_SUPPRESSED;
+      setKind(system, u, VALUE_SUPPRESSED);
       changedIn(values.versions, system.componentOf[u] as number);
       if (saved === undefined || system.componentOf[u] !== component || previous.pendingMark[u] === 1) continue;
       previous.pendingMark[u] = 1;
@@ -2875,7 +3002,7 @@ export function revealsWhenSuppressed(
   const found = readerDisclosures(system, component, values) ?? [];
   for (let i = changed.length - 1; i >= 0; i--) {
     const u = changed[i] as number;
-    kind[u] = kinds[i] as number;
+    setKind(system, u, kinds[i] as number);
     changedIn(values.versions, system.componentOf[u] as number);
   }
   for (let i = 0; i < inComponent.length; i++) evident[inComponent[i] as number] = marks[i] as number;
@@ -3257,7 +3384,7 @@ function harmlessZero(system: AuditSystem, e: number, v: number, chosen: readonl
     }
   const before = others.map((eq) => equationNarrowed(system, eq).length);
   const saved = starred.map((u) => kind[u] as number);
-  for (const u of starred) kind[u] = VALUE_SUPPRESSED;
+  for (const u of starred) setKind(system, u, VALUE_SUPPRESSED);
   try {
     for (let k = 0; k < others.length; k++) {
       const eq = others[k] as number;
@@ -3284,7 +3411,7 @@ function harmlessZero(system: AuditSystem, e: number, v: number, chosen: readonl
     return true;
   } finally {
     starred.forEach((u, i) => {
-      kind[u] = saved[i] as number;
+      setKind(system, u, saved[i] as number);
     });
   }
 }
