@@ -2072,7 +2072,9 @@ function withCriterion(
  * component's loose reading makes), then, where reading the rest 1 to 7 contradicts, the loose reading's marks
  * (beyondDocumented, secondarySeenWhole). Made only where its marks differ from `made` (by position; else undefined:
  * the same reading); `known` marked too. Sets lastContradicted to whether its first reading contradicted; leaves the
- * scratch bounds and marks of the piece's variables as it found them (a re-audit starts from them).
+ * scratch bounds and marks of the piece's variables as it found them (a re-audit starts from them). `withoutEngland`:
+ * the piece is one without England's equations (withoutNational), whose equations are the others of its variables;
+ * `loose`: the loose reading of the piece that beyondDocumented kept where the documented reading contradicted.
  */
 function criterionReading(
   system: AuditSystem,
