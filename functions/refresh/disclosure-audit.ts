@@ -212,6 +212,9 @@ export interface AuditSystem {
     readonly evident: Uint8Array;
     /** The variables an equation narrowed, in order. */
     changed: Int32Array;
+    /** Per variable, when its value (kind or number) last changed (`clock`, counted by each change: loadValue, setKind). */
+    readonly changedAt: Uint32Array;
+    clock: number;
   };
   /** The families of areas the equations were built from, for the system with the months (buildAuditSystem). */
   readonly areaFamilies: AreaFamilies;
@@ -1371,6 +1374,8 @@ function withComponents(
     value: new Float64Array(n),
     evident: new Uint8Array(n),
     changed: new Int32Array(longest),
+    changedAt: new Uint32Array(n),
+    clock: 0,
   };
   return {
     rows,
@@ -1566,9 +1571,18 @@ function loadValue(system: AuditSystem, v: number): void {
   const x =
     r < 0 ? system.totals?.get(v) : (system.rows[r] as Row)[system.columns[system.columnOf[v] as number] as string];
   if (typeof x === 'number') {
+    if (kind[v] !== VALUE_NUMBER || value[v] !== x) system.scratch.changedAt[v] = ++system.scratch.clock;
     kind[v] = VALUE_NUMBER;
     value[v] = x;
-  } else kind[v] = x === '*' ? VALUE_SUPPRESSED : VALUE_NONE;
+  } else setKind(system, v, x === '*' ? VALUE_SUPPRESSED : VALUE_NONE);
+}
+
+/** Sets the kind of variable v's published value (VALUE_*), noting when it changes (scratch.changedAt). */
+function setKind(system: AuditSystem, v: number, k: number): void {
+  const { kind } = system.scratch;
+  if (kind[v] === k) return;
+  kind[v] = k;
+  system.scratch.changedAt[v] = ++system.scratch.clock;
 }
 
 /**
@@ -1584,6 +1598,33 @@ export interface LoadedValues {
   readonly previous: PreviousAudits;
   /** What each equation read alone pinned when last read (equationDisclosures). */
   readonly alone: AloneReadings;
+  /**
+   * Per component, a count of the changes to its values (reload, and revealsWhenSuppressed's trials, before and after):
+   * readerDisclosures' last reading (lastRead) holds while it is the same.
+   */
+  readonly versions: Uint32Array;
+  /** The last reading of a component by readerDisclosures that found nothing, with what it left (ReadNothing). */
+  lastRead: ReadNothing | undefined;
+}
+
+/** Counts a change to the values of component c (none where c is -1: a variable in no component). */
+function changedIn(versions: Uint32Array, c: number): void {
+  if (c >= 0) versions[c] = (versions[c] as number) + 1;
+}
+
+/**
+ * readerDisclosures' reading of a component that found nothing: the values' version it read (LoadedValues.versions),
+ * whether the documented reading contradicted (lastContradicted) and the marks it left (scratch.evident, by position).
+ * The publisher reads a component again with nothing changed once each equation alone finds nothing too
+ * (readerDisclosuresWithoutEngland after protectAlone): the same values give the same reading (issue 17: that second
+ * reading, its criterion's reading with it, was made for every component the publisher found clean).
+ */
+interface ReadNothing {
+  readonly component: number;
+  readonly version: number;
+  readonly found: undefined | readonly [];
+  readonly contradicted: boolean;
+  readonly marks: Uint8Array;
 }
 
 /**
@@ -1659,14 +1700,18 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
     narrowed: new Map(),
   };
   const { equationsOfStart, equationsOfList } = system;
+  const versions = new Uint32Array(system.components.length);
   return {
     system,
     previous,
     alone,
+    versions,
+    lastRead: undefined,
     reload: (r, column) => {
       for (const v of variablesOf(system, r, column)) {
         if (v < 0) continue;
         loadValue(system, v);
+        changedIn(versions, system.componentOf[v] as number);
         for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
           alone.stale[equationsOfList[j] as number] = 1;
           alone.narrowStale[equationsOfList[j] as number] = 1;
@@ -1802,15 +1847,28 @@ export const relaxedReader: SuppressedRange = (cell) =>
   cell.row.level === 'region' ? ANY_COUNT : [1, Number.POSITIVE_INFINITY];
 
 /**
- * Marks (scratch.evident) the `*` cells of a component that one equation alone shows cannot be 1 to 7 (an ICB's `*`
- * over PCNs of 115 and 25): a reader sees they are secondary and takes them as `relaxedReader` does.
+ * Marks (scratch.evident) the `*` cells of a component (or a piece) that one equation alone shows cannot be 1 to 7 (an
+ * ICB's `*` over PCNs of 115 and 25), each equation's other figures read as `reader` takes them (readerBounds, every
+ * mark cleared first; scratch lo/hi are left as that reader's), and with `marks` copies them by position in the
+ * piece's variables.
+ * - 'documented' (evidentlySecondary, and the re-audit's evidentIn): the other `*` at 1 to 7. A reader sees such a `*`
+ *   is secondary and takes it as `relaxedReader` does.
+ * - 'relaxed' (the criterion's marks, review 35, R35-4: criterionReading): every `*` as relaxedReader
+ *   takes it, which the figures always allow. England's May 26 over three regions' `*` says that one of them at least
+ *   is above 7, not which: read documented it marks all three (each 12 or more if the other two were at most 7), so
+ *   the criterion's reading (the `*` the figures show above 7 loose, every other 1 to 7) was never made. Each such
+ *   mark is one the component's loose reading makes too (secondarySeenWhole, which adds the rest where needed).
+ * The parts' upper bounds are summed over the finite ones, the unbounded counted (a `*` read loose, an unpublished
+ * part: looseOutside). Read documented, no `*` is unbounded, so that gives what summing every bound did (a part's
+ * lower bound beside an unbounded other part is minus infinity either way, a total's upper bound over one is never
+ * below 1): one walk for both readings.
  */
-function evidentlySecondary(system: AuditSystem, piece: Piece): void {
+function markEvident(system: AuditSystem, piece: Piece, reader: Reader, marks?: Uint8Array): void {
   const { variables, equations } = piece;
   const { lo, hi, kind, evident } = system.scratch;
   const { equationStart, equationVariables } = system;
   for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = 0;
-  readerBounds(system, variables, 'documented');
+  readerBounds(system, variables, reader);
   const [low, high] = PRIMARY_SUPPRESSED;
   for (let k = 0; k < equations.length; k++) {
     const e = equations[k] as number;
@@ -1818,50 +1876,7 @@ function evidentlySecondary(system: AuditSystem, piece: Piece): void {
     const end = equationStart[e + 1] as number;
     const total = equationVariables[first] as number;
     let sumLo = 0;
-    let sumHi = 0;
-    // Whether the equation has a `*`: one without is read once, not twice (issue 17: evidentlySecondary was 3.8 CPU s of
-    // the national step's samples; measured with the other changes of 6e203ce, not alone).
-    let starred = kind[total] === VALUE_SUPPRESSED;
-    for (let i = first + 1; i < end; i++) {
-      const v = equationVariables[i] as number;
-      sumLo += lo[v] as number;
-      sumHi += hi[v] as number;
-      if (kind[v] === VALUE_SUPPRESSED) starred = true;
-    }
-    if (!starred) continue;
-    for (let i = first; i < end; i++) {
-      const v = equationVariables[i] as number;
-      if (kind[v] !== VALUE_SUPPRESSED) continue;
-      const from = i === first ? sumLo : (lo[total] as number) - (sumHi - (hi[v] as number));
-      const to = i === first ? sumHi : (hi[total] as number) - (sumLo - (lo[v] as number));
-      if (from > high || to < low) evident[v] = 1;
-    }
-  }
-}
-
-/**
- * The criterion's marks of one equation (review 35, R35-4; criterionReading): the `*` cells of a component that one
- * equation alone shows cannot be 1 to 7 (an ICB's `*` over PCNs of 115 and 25), in `marks` by position in the piece's
- * variables (and scratch.evident; scratch lo/hi left as the loose reader's). The equation is read loose (every `*` as relaxedReader takes it, which the figures always allow), not with its other `*` at 1 to 7
- * (review 35, R35-4): England's May 26 over three regions' `*` says that one of them at least is above 7, not which,
- * and marking all three (each 12 or more if the other two were at most 7) read every one of them 0 or more, so the
- * criterion's reading (the `*` the figures show above 7 loose, every other 1 to 7) was never made. Each mark is one
- * the component's loose reading makes too (secondarySeenWhole), which adds the rest where needed.
- */
-function looselyEvident(system: AuditSystem, piece: Piece, marks: Uint8Array): void {
-  const { variables, equations } = piece;
-  const { lo, hi, kind, evident } = system.scratch;
-  const { equationStart, equationVariables } = system;
-  for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = 0;
-  readerBounds(system, variables, 'relaxed');
-  const [low, high] = PRIMARY_SUPPRESSED;
-  for (let k = 0; k < equations.length; k++) {
-    const e = equations[k] as number;
-    const first = equationStart[e] as number;
-    const end = equationStart[e + 1] as number;
-    const total = equationVariables[first] as number;
-    let sumLo = 0;
-    // The parts' upper bounds: finite ones summed, the unbounded counted (a `*` read loose, an unpublished part).
+    // The parts' upper bounds: finite ones summed, the unbounded counted.
     let sumHi = 0;
     let unbounded = 0;
     // Whether the equation has a `*`: one without is read once, not twice (issue 17: evidentlySecondary was 3.8 CPU s of
@@ -1895,7 +1910,13 @@ function looselyEvident(system: AuditSystem, piece: Piece, marks: Uint8Array): v
         evident[v] = 1;
     }
   }
-  for (let i = 0; i < variables.length; i++) marks[i] = evident[variables[i] as number] as number;
+  if (marks !== undefined)
+    for (let i = 0; i < variables.length; i++) marks[i] = evident[variables[i] as number] as number;
+}
+
+/** The documented reading's marks (markEvident): each `*` one equation, its other `*` at 1 to 7, shows is not 1 to 7. */
+function evidentlySecondary(system: AuditSystem, piece: Piece): void {
+  markEvident(system, piece, 'documented');
 }
 
 /**
@@ -1941,6 +1962,36 @@ export function readerDisclosures(
   values?: LoadedValues,
   known?: ReadonlySet<number>,
 ): Disclosure[] | undefined {
+  if (values?.system !== system || known !== undefined) return readComponent(system, component, values, known);
+  const last = values.lastRead;
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  if (last !== undefined && last.component === component && last.version === values.versions[component]) {
+    const { evident } = system.scratch;
+    for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = last.marks[i] as number;
+    lastContradicted = last.contradicted;
+    return last.found === undefined ? undefined : [];
+  }
+  const found = readComponent(system, component, values);
+  values.lastRead =
+    found === undefined || found.length === 0
+      ? {
+          component,
+          version: values.versions[component] as number,
+          found: found === undefined ? undefined : [],
+          contradicted: lastContradicted,
+          marks: marksOf(system, variables),
+        }
+      : undefined;
+  return found;
+}
+
+/** readerDisclosures' reading of a component (its last reading not kept, or not asked for). */
+function readComponent(
+  system: AuditSystem,
+  component: number,
+  values?: LoadedValues,
+  known?: ReadonlySet<number>,
+): Disclosure[] | undefined {
   const { variables } = system.components[component] as AuditSystem['components'][number];
   const previous = values?.system === system ? values.previous : undefined;
   lastContradicted = false;
@@ -1954,7 +2005,8 @@ export function readerDisclosures(
       evidentlySecondary(system, whole);
       const made = marksOf(system, variables);
       lastContradicted = true;
-      return withCriterion(system, whole, made, beyondDocumented(system, whole));
+      const loose: LooseReading = {};
+      return withCriterion(system, whole, made, beyondDocumented(system, whole, loose), undefined, loose);
     }
   }
   evidentlySecondary(system, whole);
@@ -1970,7 +2022,8 @@ export function readerDisclosures(
   if (previous !== undefined) remember(component, previous, documented);
   if (documented !== undefined) return withCriterion(system, whole, made, documented, known);
   lastContradicted = true;
-  return withCriterion(system, whole, made, beyondDocumented(system, whole), known);
+  const loose: LooseReading = {};
+  return withCriterion(system, whole, made, beyondDocumented(system, whole, loose), known, loose);
 }
 
 /** The marks (scratch.evident) of `variables`, by position. */
@@ -1991,13 +2044,16 @@ function withCriterion(
   made: Uint8Array,
   found: Disclosure[] | undefined,
   known?: ReadonlySet<number>,
+  loose?: LooseReading,
 ): Disclosure[] | undefined {
   // Made where the documented reading pins nothing: what it pins is protected first, and the caller reads again until
   // neither pins anything (issue 17: made beside every re-audit, the criterion's reading, a whole reading each time,
   // took the 25% dump's step from 16.2 to 24.3 CPU s).
   if (found !== undefined && found.length > 0) return found;
   const contradicted = lastContradicted;
-  const more = criterionReading(system, piece, made, known);
+  // A piece without England's equations (withoutNational) is an object of its own; a component read whole is the system's.
+  const withoutEngland = piece !== system.components[system.componentOf[piece.variables[0] as number] as number];
+  const more = criterionReading(system, piece, made, withoutEngland, known, loose);
   if (more === undefined) {
     lastContradicted = contradicted;
     return found;
@@ -2012,54 +2068,132 @@ function withCriterion(
  * are each `*` that one equation, its other `*` read 1 to 7, shows cannot be 1 to 7: England's May 26 over three
  * regions' `*` marks all three (each 12 or more if the other two were at most 7), though the figures say only that one
  * of them at least is above 7, not which. That reading is one the figures leave open too, and its pins are kept; this
- * one marks a `*` only where one equation read loose puts it outside 1 to 7 (looselyEvident: each such mark is one the
+ * one marks a `*` only where one equation read loose puts it outside 1 to 7 (markEvident, 'relaxed': each such mark is one the
  * component's loose reading makes), then, where reading the rest 1 to 7 contradicts, the loose reading's marks
  * (beyondDocumented, secondarySeenWhole). Made only where its marks differ from `made` (by position; else undefined:
  * the same reading); `known` marked too. Sets lastContradicted to whether its first reading contradicted; leaves the
- * scratch bounds and marks of the piece's variables as it found them (a re-audit starts from them).
+ * scratch bounds and marks of the piece's variables as it found them (a re-audit starts from them). `withoutEngland`:
+ * the piece is one without England's equations (withoutNational), whose equations are the others of its variables;
+ * `loose`: the loose reading of the piece that beyondDocumented kept where the documented reading contradicted.
  */
 function criterionReading(
   system: AuditSystem,
   piece: Piece,
   made: Uint8Array,
+  withoutEngland: boolean,
   known?: ReadonlySet<number>,
+  loose?: LooseReading,
 ): Disclosure[] | undefined {
   const { variables } = piece;
   const { lo, hi, evident } = system.scratch;
   const n = variables.length;
+  // The criterion's marks (markEvident, 'relaxed', and `known`) worked out by position without walking every equation
+  // (issue 17): a `*` one equation read loose puts outside 1 to 7 is one that equation puts outside it read documented
+  // too (the loose reader's interval of every figure holds the documented one's, and a wider box gives the equation's
+  // sums wider bounds), so it is marked in `made` (the documented reading's marks: evidentlySecondary over the same
+  // equations, or the re-audit's evidentIn, the same marks kept up to date); only the `*` marked there are tried.
+  const marks = new Uint8Array(n);
+  const inKnown = knownMarks(system, known);
+  let differs = false;
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    const mark =
+      inKnown !== undefined && inKnown[v] === 1
+        ? 1
+        : made[i] === 1 && looselyEvident(system, v, withoutEngland)
+          ? 1
+          : 0;
+    marks[i] = mark;
+    if (mark !== made[i]) differs = true;
+  }
+  if (inKnown !== undefined) for (const v of known as ReadonlySet<number>) inKnown[v] = 0;
+  if (!differs) {
+    // As the marks were found: the scratch bounds are not touched on the way.
+    for (let i = 0; i < n; i++) evident[variables[i] as number] = made[i] as number;
+    return undefined;
+  }
   const savedLo = new Float64Array(n);
   const savedHi = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    savedLo[i] = lo[variables[i] as number] as number;
-    savedHi[i] = hi[variables[i] as number] as number;
-  }
-  const restore = () => {
-    for (let i = 0; i < n; i++) {
-      const v = variables[i] as number;
-      lo[v] = savedLo[i] as number;
-      hi[v] = savedHi[i] as number;
-      evident[v] = made[i] as number;
-    }
-  };
-  const marks = new Uint8Array(n);
-  looselyEvident(system, piece, marks);
-  let differs = false;
-  for (let i = 0; i < n; i++) {
-    if (known?.has(variables[i] as number) === true) marks[i] = 1;
-    evident[variables[i] as number] = marks[i] as number;
-    if (marks[i] !== made[i]) differs = true;
-  }
-  if (!differs) {
-    restore();
-    return undefined;
+    const v = variables[i] as number;
+    savedLo[i] = lo[v] as number;
+    savedHi[i] = hi[v] as number;
+    evident[v] = marks[i] as number;
   }
   const wide = new Uint8Array(n);
   readerBounds(system, variables, 'documented', wide);
   let found = disclosedAfterPropagation(system, piece, wide);
   lastContradicted = found === undefined;
-  if (found === undefined) found = beyondDocumented(system, piece);
-  restore();
+  if (found === undefined) found = beyondDocumented(system, piece, loose);
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    lo[v] = savedLo[i] as number;
+    hi[v] = savedHi[i] as number;
+    evident[v] = made[i] as number;
+  }
   return found ?? [];
+}
+
+/** Per system, a mark by variable of the `*` known secondary (criterionReading), all 0 between uses. */
+const knownMarksOf = new WeakMap<AuditSystem, Uint8Array>();
+
+/** `known` as marks by variable (cleared by the caller after use), or undefined where there is none. */
+function knownMarks(system: AuditSystem, known: ReadonlySet<number> | undefined): Uint8Array | undefined {
+  if (known === undefined || known.size === 0) return undefined;
+  let marks = knownMarksOf.get(system);
+  if (marks === undefined) {
+    marks = new Uint8Array(system.scratch.lo.length);
+    knownMarksOf.set(system, marks);
+  }
+  for (const v of known) marks[v] = 1;
+  return marks;
+}
+
+/**
+ * Whether one equation of a component (without England's, `withoutEngland`: a piece's, pieceOf) read loose (every
+ * figure as relaxedReader takes it) puts the `*` of variable v outside 1 to 7: markEvident's 'relaxed' mark of v alone.
+ */
+function looselyEvident(system: AuditSystem, v: number, withoutEngland: boolean): boolean {
+  const { kind } = system.scratch;
+  if (kind[v] !== VALUE_SUPPRESSED) return false;
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
+  const [low, high] = PRIMARY_SUPPRESSED;
+  for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
+    const e = equationsOfList[j] as number;
+    if (withoutEngland && hasNational(system, e)) continue;
+    const first = equationStart[e] as number;
+    const end = equationStart[e + 1] as number;
+    let sumLo = 0;
+    let sumHi = 0;
+    let unbounded = 0;
+    for (let i = first + 1; i < end; i++) {
+      relaxedBox(system, equationVariables[i] as number);
+      sumLo += boxLo;
+      if (boxHi === Number.POSITIVE_INFINITY) unbounded++;
+      else sumHi += boxHi;
+    }
+    relaxedBox(system, equationVariables[first] as number);
+    const totalLo = boxLo;
+    const totalHi = boxHi;
+    relaxedBox(system, v);
+    for (let i = first; i < end; i++)
+      if (
+        equationVariables[i] === v &&
+        looseOutside(i === first, sumLo, sumHi, unbounded, totalLo, totalHi, boxLo, boxHi, low, high)
+      )
+        return true;
+  }
+  return false;
+}
+
+/** What is read from an equation whose documented reading contradicts, for the criterion's reading of it. */
+interface LooseReading {
+  /** The loose reading's bounds of the piece's variables by position, and what it found (beyondDocumented). */
+  lo?: Float64Array;
+  hi?: Float64Array;
+  found?: Disclosure[] | undefined;
+  converged?: boolean;
+  done?: boolean;
 }
 
 /**
@@ -2067,16 +2201,45 @@ function criterionReading(
  * then the `*` its bounds show cannot be 1 to 7 marked secondary (scratch.evident, beside those one equation shows) and
  * the others read as 1 to 7. Once: the loose reading does not depend on the marks, so a second round would mark the
  * same cells; where the mixed reading still contradicts, some `*` not marked is secondary and the figures do not say
- * which, so the loose reading's findings stand (as before this step was added).
+ * which, so the loose reading's findings stand (as before this step was added). `loose`: the loose reading of the same
+ * piece with the same published values, kept (`done`) or to keep (issue 17: the criterion's reading of a piece whose
+ * documented reading contradicted made the same loose propagation again). The loose reading reads every `*` as
+ * relaxedReader does whatever the marks, so from the same values it is the same propagation from the same box, in the
+ * same order: the same bounds and findings.
  */
-function beyondDocumented(system: AuditSystem, piece: Piece): Disclosure[] | undefined {
+function beyondDocumented(system: AuditSystem, piece: Piece, loose?: LooseReading): Disclosure[] | undefined {
   const { variables } = piece;
-  const wide = new Uint8Array(variables.length);
-  readerBounds(system, variables, 'relaxed', wide);
-  const loose = disclosedAfterPropagation(system, piece, wide);
-  if (loose === undefined || !secondarySeenWhole(system, variables)) return loose;
+  const { lo, hi } = system.scratch;
+  const n = variables.length;
+  const wide = new Uint8Array(n);
+  let found: Disclosure[] | undefined;
+  if (loose?.done === true) {
+    const keptLo = loose.lo as Float64Array;
+    const keptHi = loose.hi as Float64Array;
+    for (let i = 0; i < n; i++) {
+      lo[variables[i] as number] = keptLo[i] as number;
+      hi[variables[i] as number] = keptHi[i] as number;
+    }
+    found = loose.found === undefined ? undefined : [...loose.found];
+    lastConverged = loose.converged === true;
+  } else {
+    readerBounds(system, variables, 'relaxed', wide);
+    found = disclosedAfterPropagation(system, piece, wide);
+    if (loose !== undefined) {
+      loose.lo = new Float64Array(n);
+      loose.hi = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        loose.lo[i] = lo[variables[i] as number] as number;
+        loose.hi[i] = hi[variables[i] as number] as number;
+      }
+      loose.found = found === undefined ? undefined : [...found];
+      loose.converged = lastConverged;
+      loose.done = true;
+    }
+  }
+  if (found === undefined || !secondarySeenWhole(system, variables)) return found;
   readerBounds(system, variables, 'documented', wide);
-  return disclosedAfterPropagation(system, piece, wide) ?? loose;
+  return disclosedAfterPropagation(system, piece, wide) ?? found;
 }
 
 /** Whether the last readerDisclosures found the component's documented reading contradicting (beyondDocumented). */
@@ -2147,36 +2310,150 @@ function nationallySecondary(system: AuditSystem, component: number): boolean {
  */
 function withoutNational(system: AuditSystem, component: number, known?: ReadonlySet<number>): Disclosure[] {
   const { variables } = system.components[component] as Piece;
-  const { queued, visited, reached, evident, kind } = system.scratch;
-  const nationalEquations = nationalEquationsOf(system, component);
+  const { queued, evident, kind, lo, hi } = system.scratch;
+  const { national: nationalEquations, pieces } = piecesOf(system, component);
   if (nationalEquations.length === 0) return [];
   const marks = new Uint8Array(variables.length);
   for (let i = 0; i < variables.length; i++) marks[i] = evident[variables[i] as number] as number;
-  const stamp = ++system.scratch.stamp;
   const found: Disclosure[] = [];
   // England's equations marked queued, so that propagation never takes them up.
   for (const e of nationalEquations) queued[e] = 1;
-  for (let s = 0; s < variables.length; s++) {
-    const start = variables[s] as number;
-    if (visited[start] === stamp || system.levelOf[start] === LEVEL_NATIONAL) continue;
-    const { equations: pieceEquations, size } = pieceOf(system, start, stamp);
-    if (pieceEquations.length === 0) continue;
-    const piece: Piece = { variables: reached.slice(0, size), equations: Int32Array.from(pieceEquations) };
-    evidentlySecondary(system, piece);
+  for (const reading of pieces) {
+    const { piece } = reading;
+    const size = piece.variables.length;
+    const knownHere: number[] = [];
     if (known !== undefined)
-      for (let i = 0; i < size; i++)
-        if (known.has(piece.variables[i] as number)) evident[piece.variables[i] as number] = 1;
+      for (let i = 0; i < size; i++) if (known.has(piece.variables[i] as number)) knownHere.push(i);
+    // The piece read as last time where none of its values changed since and the same `*` are known: the same reading.
+    if (readAsBefore(system, reading, knownHere, found)) continue;
+    evidentlySecondary(system, piece);
+    for (const i of knownHere) evident[piece.variables[i] as number] = 1;
     const made = marksOf(system, piece.variables);
     const wide = new Uint8Array(size);
     readerBounds(system, piece.variables, 'documented', wide);
-    const documented = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece);
-    // The criterion's reading of the piece beside it (review 35, R35-4).
-    const pinned = withCriterion(system, piece, made, documented, known) ?? [];
-    for (const d of pinned) if (d.value !== 0 || kind[d.variable] !== VALUE_SUPPRESSED) found.push(d);
+    const loose: LooseReading = {};
+    const documented = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece, loose);
+    // The criterion's reading of the piece beside it (review 35, R35-4). It sets lastContradicted only to add its own
+    // contradiction (withCriterion): read from false, kept for the piece's next reading.
+    const before = lastContradicted;
+    lastContradicted = false;
+    const pinned = withCriterion(system, piece, made, documented, known, loose) ?? [];
+    const contradicted = lastContradicted;
+    lastContradicted = before || contradicted;
+    const kept: Disclosure[] = [];
+    for (const d of pinned) if (d.value !== 0 || kind[d.variable] !== VALUE_SUPPRESSED) kept.push(d);
+    for (const d of kept) found.push({ ...d });
+    reading.readAt = system.scratch.clock;
+    reading.known = knownHere;
+    reading.contradicted = contradicted;
+    reading.found = kept;
+    for (let i = 0; i < size; i++) {
+      reading.lo[i] = lo[piece.variables[i] as number] as number;
+      reading.hi[i] = hi[piece.variables[i] as number] as number;
+    }
   }
   for (const e of nationalEquations) queued[e] = 0;
   for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = marks[i] as number;
   return found;
+}
+
+/**
+ * A piece of a component without England's equations (pieceOf) and its last reading by withoutNational (issue 17: the
+ * publisher reads every piece again after each cell it suppresses in the component, mostly in one region's piece).
+ * A piece's reading depends on the values of its own variables (its equations hold no other) and the `*` known
+ * secondary in it, nothing else: it is made again only where one of them changed since (scratch.changedAt after
+ * `readAt`) or they differ. The scratch bounds the reading left are kept too, and put back, as the reading left them.
+ */
+interface PieceReading {
+  readonly piece: Piece;
+  readAt: number;
+  /** The positions of the `*` known secondary (withoutNational's `known`) in the piece's variables. */
+  known: readonly number[];
+  contradicted: boolean;
+  /** What it found (undefined: not read yet). */
+  found: readonly Disclosure[] | undefined;
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+}
+
+/** Per system and component: England's equations and the pieces without them, in the order withoutNational reads them. */
+const piecesWithoutEngland = new WeakMap<
+  AuditSystem,
+  Map<number, { readonly national: readonly number[]; readonly pieces: readonly PieceReading[] }>
+>();
+
+/**
+ * England's equations of a component (nationalEquationsOf) and its pieces without them (pieceOf, from each of its
+ * variables below England in turn, those with an equation), worked out once per system: they depend on its equations
+ * and levels only.
+ */
+function piecesOf(
+  system: AuditSystem,
+  component: number,
+): { readonly national: readonly number[]; readonly pieces: readonly PieceReading[] } {
+  let bySystem = piecesWithoutEngland.get(system);
+  if (bySystem === undefined) {
+    bySystem = new Map();
+    piecesWithoutEngland.set(system, bySystem);
+  }
+  const known = bySystem.get(component);
+  if (known !== undefined) return known;
+  const national = nationalEquationsOf(system, component);
+  const pieces: PieceReading[] = [];
+  if (national.length > 0) {
+    const { variables } = system.components[component] as Piece;
+    const { visited, reached } = system.scratch;
+    const stamp = ++system.scratch.stamp;
+    for (let s = 0; s < variables.length; s++) {
+      const start = variables[s] as number;
+      if (visited[start] === stamp || system.levelOf[start] === LEVEL_NATIONAL) continue;
+      const { equations, size } = pieceOf(system, start, stamp);
+      if (equations.length === 0) continue;
+      pieces.push({
+        piece: { variables: reached.slice(0, size), equations: Int32Array.from(equations) },
+        readAt: 0,
+        known: [],
+        contradicted: false,
+        found: undefined,
+        lo: new Float64Array(size),
+        hi: new Float64Array(size),
+      });
+    }
+  }
+  const made = { national, pieces };
+  bySystem.set(component, made);
+  return made;
+}
+
+/**
+ * Where none of a piece's values changed since its last reading and the same `*` are known (`knownHere`), that
+ * reading's findings added to `found`, its bounds put back and its contradiction added (lastContradicted); whether so.
+ */
+function readAsBefore(
+  system: AuditSystem,
+  reading: PieceReading,
+  knownHere: readonly number[],
+  found: Disclosure[],
+): boolean {
+  const { variables } = reading.piece;
+  const { lo, hi, changedAt } = system.scratch;
+  if (reading.found === undefined || !sameNumbers(reading.known, knownHere)) return false;
+  for (let i = 0; i < variables.length; i++)
+    if ((changedAt[variables[i] as number] as number) > reading.readAt) return false;
+  for (let i = 0; i < variables.length; i++) {
+    lo[variables[i] as number] = reading.lo[i] as number;
+    hi[variables[i] as number] = reading.hi[i] as number;
+  }
+  lastContradicted ||= reading.contradicted;
+  for (const d of reading.found) found.push({ ...d });
+  return true;
+}
+
+/** Whether two lists hold the same numbers in the same order. */
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -2434,6 +2711,14 @@ function documentedBox(system: AuditSystem, v: number, withEvident: boolean): vo
     boxLo = ANY_COUNT[0];
     boxHi = ANY_COUNT[1];
   }
+}
+
+/** The loose reader's bounds of a variable (readerBounds, 'relaxed', one variable): set in boxLo and boxHi. */
+function relaxedBox(system: AuditSystem, v: number): void {
+  if (system.scratch.kind[v] === VALUE_SUPPRESSED) {
+    boxLo = system.levelOf[v] === LEVEL_REGION ? 0 : 1;
+    boxHi = Number.POSITIVE_INFINITY;
+  } else documentedBox(system, v, false);
 }
 
 /**
@@ -2701,7 +2986,8 @@ export function revealsWhenSuppressed(
       if (u < 0) continue;
       changed.push(u);
       kinds.push(kind[u] as number);
-      kind[u] = VALUE_SUPPRESSED;
+      setKind(system, u, VALUE_SUPPRESSED);
+      changedIn(values.versions, system.componentOf[u] as number);
       if (saved === undefined || system.componentOf[u] !== component || previous.pendingMark[u] === 1) continue;
       previous.pendingMark[u] = 1;
       const pending = previous.pending[component];
@@ -2716,7 +3002,11 @@ export function revealsWhenSuppressed(
   };
   if (saved === undefined) forgetComponent();
   const found = readerDisclosures(system, component, values) ?? [];
-  for (let i = changed.length - 1; i >= 0; i--) kind[changed[i] as number] = kinds[i] as number;
+  for (let i = changed.length - 1; i >= 0; i--) {
+    const u = changed[i] as number;
+    setKind(system, u, kinds[i] as number);
+    changedIn(values.versions, system.componentOf[u] as number);
+  }
   for (let i = 0; i < inComponent.length; i++) evident[inComponent[i] as number] = marks[i] as number;
   forgetComponent();
   if (saved !== undefined) restoreAudit(system, component, previous, saved);
@@ -3096,7 +3386,7 @@ function harmlessZero(system: AuditSystem, e: number, v: number, chosen: readonl
     }
   const before = others.map((eq) => equationNarrowed(system, eq).length);
   const saved = starred.map((u) => kind[u] as number);
-  for (const u of starred) kind[u] = VALUE_SUPPRESSED;
+  for (const u of starred) setKind(system, u, VALUE_SUPPRESSED);
   try {
     for (let k = 0; k < others.length; k++) {
       const eq = others[k] as number;
@@ -3123,7 +3413,7 @@ function harmlessZero(system: AuditSystem, e: number, v: number, chosen: readonl
     return true;
   } finally {
     starred.forEach((u, i) => {
-      kind[u] = saved[i] as number;
+      setKind(system, u, saved[i] as number);
     });
   }
 }

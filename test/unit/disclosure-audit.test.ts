@@ -15,6 +15,7 @@ import {
   type LoadedValues,
   loadAllValues,
   readerDisclosures,
+  readerDisclosuresWithoutEngland,
   revealsWhenSuppressed,
 } from '../../functions/refresh/disclosure-audit.ts';
 
@@ -756,6 +757,50 @@ describe('the audit again from the previous one (the publisher)', () => {
     // The sequences compared found cells recovered (not only empty lists).
     expect(compared).toBeGreaterThan(500);
     expect(disclosed).toBeGreaterThan(100);
+  });
+});
+
+describe('the publisher reading a component and its pieces without England again (issue 17: kept readings)', () => {
+  it('finds what a reading from nothing finds, read twice over and after each of a sequence of suppressions', () => {
+    let compared = 0;
+    let found = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.nat({ max: 3 }), fc.nat({ max: 12 })), { minLength: 5, maxLength: 30 }),
+        fc.array(fc.nat({ max: 10_000 }), { minLength: 1, maxLength: 12 }),
+        (counts, picks) => {
+          const rows = reauditDocument(counts);
+          const system = buildAuditSystem(rows, REAUDIT_SPEC);
+          const values = loadAllValues(system);
+          // As the publisher asks (protectComponent): the whole, and where it finds nothing, the whole again with the
+          // pieces without England.
+          const read = () =>
+            system.components.map((_, c) => {
+              const whole = describeFound(readerDisclosures(system, c, values));
+              return [whole, whole.length > 0 ? [] : describeFound(readerDisclosuresWithoutEngland(system, c, values))];
+            });
+          const fromNothing = () => {
+            const fresh = buildAuditSystem(rows, REAUDIT_SPEC);
+            return fresh.components.map((_, c) => {
+              const whole = describeFound(readerDisclosures(fresh, c));
+              return [whole, whole.length > 0 ? [] : describeFound(readerDisclosuresWithoutEngland(fresh, c))];
+            });
+          };
+          expect(read()).toEqual(fromNothing());
+          for (const pick of picks) {
+            if (!suppressPicked(rows, pick, values)) break;
+            const again = read();
+            expect(again).toEqual(fromNothing());
+            expect(read()).toEqual(again);
+            compared++;
+            found += again.filter(([, without]) => Array.isArray(without) && without.length > 0).length;
+          }
+        },
+      ),
+      { numRuns: 100, seed: 20261207 },
+    );
+    expect(compared).toBeGreaterThan(300);
+    expect(found).toBeGreaterThan(0);
   });
 });
 
