@@ -51,6 +51,7 @@ import {
   type Controlled,
   checkJointCells,
   controlAgainByYear,
+  exactJointCells,
   groupsFromRows,
   imposedColumns,
   JointCellIds,
@@ -60,10 +61,9 @@ import {
   jointGroups,
   PCN_GROUP_SOURCES,
   publishSameAs,
+  readJointCells,
   restoreEngland,
-  rowsLeftOutJointCells,
   type SharedContext,
-  suppressedJointCells,
 } from './shared-counts.ts';
 import { spcDocument } from './spc-documents.ts';
 import { hasRows, parsedStored } from './stored-document.ts';
@@ -518,16 +518,35 @@ export function controlJointly(
       ),
     ]),
   );
+  // What the fixed point reads of a member's control (its cells withheld, left out and shown), read in one pass over
+  // its published rows (readJointCells), its exact rows' cells once (the same rows each round: exactJointCells).
+  const exactIds = new WeakMap<readonly Row[], readonly string[]>();
+  const readings = new Map<string, { result: Controlled; reading: ReturnType<typeof readJointCells> }>();
+  const readingOf = (name: string, result: Controlled) => {
+    const last = readings.get(name);
+    if (last?.result === result) return last.reading;
+    let exactCells = exactIds.get(result.exact);
+    if (exactCells === undefined) {
+      exactCells = exactJointCells(name, result.exact, joint, ids).ids;
+      exactIds.set(result.exact, exactCells);
+    }
+    const reading = readJointCells(name, exactCells, result.published, joint, ids);
+    readings.set(name, { result, reading });
+    return reading;
+  };
   const { results, rounds, imposed } = jointFixedPoint(
     members.map((m) => m.definition.name),
     (name) => cells.get(name) as Set<string>,
     (name, imposedNow) => (controls.get(name) as (imposed: ReadonlySet<string>) => Controlled)(imposedNow),
-    (name, result) => suppressedJointCells(name, result.exact, result.published, joint, ids),
+    // suppressedJointCells.
+    (name, result) => readingOf(name, result).suppressed,
     undefined,
-    // Cells of rows the audit left out are not imposed on the others (shared-counts.ts, jointFixedPoint; review 9).
-    (name, result) => rowsLeftOutJointCells(name, result.exact, result.published, joint, ids),
-    // A cell shown in one of a member's columns is not hidden by it, whatever its other column shows (R17-3).
-    (name, result) => jointCells(name, result.published, joint, ids),
+    // Cells of rows the audit left out are not imposed on the others (shared-counts.ts, jointFixedPoint; review 9):
+    // rowsLeftOutJointCells.
+    (name, result) => readingOf(name, result).leftOut,
+    // A cell shown in one of a member's columns is not hidden by it, whatever its other column shows (R17-3): jointCells
+    // of the published rows.
+    (name, result) => readingOf(name, result).shown,
   );
   onRounds?.(rounds, imposed.size);
   checkJointCells(
