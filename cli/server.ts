@@ -509,6 +509,13 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       return;
     }
     if (url.pathname === '/api/uploads' || url.pathname.startsWith('/api/uploads/')) {
+      // A route that takes no query refuses one (sec34), as /api/meta, /api/me and /api/refresh-status do since sec33:
+      // after the token (a client without one is told 401 first), before any body is read.
+      if (!url.searchParams.keys().next().done) {
+        await tokens.verify(/^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]);
+        const route = url.pathname === '/api/uploads' ? '/api/uploads' : '/api/uploads/<id>';
+        throw new HttpError(400, `${route} takes no query parameters`);
+      }
       const body = req.method === 'POST' ? await uploadRequestBody(req) : undefined;
       const uploads = new UploadApi(
         { store, tokens, presigner: presigner.postingTo(`${postUrl}${LOCAL_POST_PATH}`) },
