@@ -473,6 +473,28 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     return (await readBody(req, 64 * 1024, uploadIdleMs, socketIdleMs)).toString('utf8');
   }
 
+  /** /api/uploads and /api/uploads/<id>: UploadApi's answer. */
+  async function uploadsResponse(req: IncomingMessage, url: URL) {
+    // A route that takes no query refuses one (sec34), as /api/meta, /api/me and /api/refresh-status do since sec33:
+    // after the token (a client without one is told 401 first), before any body is read.
+    if (!url.searchParams.keys().next().done) {
+      await tokens.verify(/^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]);
+      const route = url.pathname === '/api/uploads' ? '/api/uploads' : '/api/uploads/<id>';
+      throw new HttpError(400, `${route} takes no query parameters`);
+    }
+    const body = req.method === 'POST' ? await uploadRequestBody(req) : undefined;
+    const uploads = new UploadApi(
+      { store, tokens, presigner: presigner.postingTo(`${postUrl}${LOCAL_POST_PATH}`) },
+      { maxBytes: maxUploadBytes },
+    );
+    return uploads.handle({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      authorization: req.headers.authorization,
+      body,
+    });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
     const send = (status: number, body: string | Buffer, headers: Readonly<Record<string, string>>) => {
       // A body still arriving that this route does not read (announced on a GET, say) is not waited for: the connection
@@ -509,24 +531,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       return;
     }
     if (url.pathname === '/api/uploads' || url.pathname.startsWith('/api/uploads/')) {
-      // A route that takes no query refuses one (sec34), as /api/meta, /api/me and /api/refresh-status do since sec33:
-      // after the token (a client without one is told 401 first), before any body is read.
-      if (!url.searchParams.keys().next().done) {
-        await tokens.verify(/^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]);
-        const route = url.pathname === '/api/uploads' ? '/api/uploads' : '/api/uploads/<id>';
-        throw new HttpError(400, `${route} takes no query parameters`);
-      }
-      const body = req.method === 'POST' ? await uploadRequestBody(req) : undefined;
-      const uploads = new UploadApi(
-        { store, tokens, presigner: presigner.postingTo(`${postUrl}${LOCAL_POST_PATH}`) },
-        { maxBytes: maxUploadBytes },
-      );
-      const response = await uploads.handle({
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        authorization: req.headers.authorization,
-        body,
-      });
+      const response = await uploadsResponse(req, url);
       send(response.status, response.body, response.headers);
       return;
     }
