@@ -993,6 +993,8 @@ const MONTH_WORD = `(?<![A-Za-z])(?:${['jan(?:uary)?', 'feb(?:ruary)?', 'mar(?:c
 const OLD_DATE = `(?<!\\d)(?:${[
   `${OLD_YEAR}${DATE_SEP}${MONTH}${DATE_SEP}${DAY}`,
   `${DAY}${DATE_SEP}${MONTH}${DATE_SEP}${OLD_YEAR}`,
+  // sec34: month first, as US systems write a date (`12/25/1970`, `12-25-1970`: a day over 12 was left).
+  `${MONTH}${DATE_SEP}${DAY}${DATE_SEP}${OLD_YEAR}`,
   `${OLD_DAY}${OF}[^A-Za-z0-9]{0,3}${MONTH_NAME}[^A-Za-z0-9]{0,3}${OLD_YEAR}`,
   `${MONTH_WORD}[^A-Za-z0-9]{0,3}${OLD_DAY}${DATE_SEP}${OLD_YEAR}`,
   `${OLD_YEAR}${DATE_SEP}${MONTH_WORD}${DATE_SEP}${OLD_DAY}`,
@@ -1021,6 +1023,27 @@ const MIDNIGHT = `[T ](?:00:00${MIDNIGHT_FRACTION}|12:00${MIDNIGHT_FRACTION}\\s?
 /** A weekday's name before a date (`Tuesday, 3 February 1970`: a long date as Excel and Windows write it). */
 const WEEKDAY = `(?:${['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map(anyCase).join('|')})[A-Za-z]{0,6}[^A-Za-z0-9]{1,3}`;
 const OLD_DATE_ALONE = new RegExp(`^\\s*(?:${WEEKDAY})?${OLD_DATE}(?:${MIDNIGHT})?\\s*$`);
+/**
+ * sec34: a date with a two-digit year alone (`03/02/70`, `3/2/70`, `02/13/70`, `03-02-70`, `03.02.85`, perhaps at
+ * midnight), day or month first, a year 31 to 99 or 00 to 09 (1931 to 2009 as a date of birth is read; 19 to 30 are the
+ * contract's event years, 2019 on, and 10 to 18 the decade left for a backfill, as for a four-digit year). No field of
+ * the contract holds one: occurred_on is `YYYY-MM-DD`, and an id takes no `/`, so with slashes a day or a month of one
+ * digit is read (a spreadsheet's d/m/yy); with an id's `-` or `.` the day and the month are two digits each, as a
+ * system writes a date, so an id's small sequence numbers or a version (`3-2-70`, `3.2.70`) pass. The cost: an id that is
+ * exactly three two-digit groups making such a date (`01-02-03`) is refused.
+ */
+const SHORT_YEAR = '(?:3[1-9]|[4-9]\\d|0\\d)';
+const SHORT_DATE = [
+  `${DAY}/${MONTH}/${SHORT_YEAR}`,
+  `${MONTH}/${DAY}/${SHORT_YEAR}`,
+  `${DAY_2}-${MONTH_2}-${SHORT_YEAR}`,
+  `${MONTH_2}-${DAY_2}-${SHORT_YEAR}`,
+  `${DAY_2}\\.${MONTH_2}\\.${SHORT_YEAR}`,
+  `${MONTH_2}\\.${DAY_2}\\.${SHORT_YEAR}`,
+].join('|');
+const SHORT_DATE_ALONE = new RegExp(`^\\s*(?:${SHORT_DATE})(?:${MIDNIGHT})?\\s*$`);
+/** The fewest digits such a date has (`3/2/70`: four). */
+const SHORT_DATE_MIN_DIGITS = 4;
 /**
  * The longest text the rule reads: `Wednesday,   30th   of   September   1970 12:00:00.000000000 AM+00:00` is 70, 72
  * with a space either side.
@@ -1149,6 +1172,52 @@ function hasSpacedAtAddress(value: string): boolean {
   }
   return false;
 }
+/**
+ * sec34: an address at a mailbox provider with its @ written as a dot or an underscore (`jane.doe.nhs.net`,
+ * `janedoe85.gmail.com`, `jane_doe.hotmail.co.uk`: sec33's red-team pass got the first into curated Parquet, as the
+ * contract's ids take `.` and `_`). A domain's shape as much as an address's, so read only before a mailbox provider's
+ * domain (MAILBOX_DOMAINS, exactly: a trust's `nhs.uk` site, a charity's `mind.org.uk` are hosts' too), standing apart
+ * (no id character before the local part; no label after the domain), and for NHSmail, whose addresses are
+ * `first.last` and whose hosts one label (`portal.nhs.net`), with two labels or more before it; before another
+ * provider's, any local part but a host's name (`www`, `mail`...). Each label is bounded, as above.
+ */
+const MAILBOX_DOMAIN_PATTERN = [...MAILBOX_DOMAINS]
+  .sort((a, b) => b.length - a.length)
+  .map(anyCase)
+  .join('|');
+const EMAIL_AT_AS_DOT = new RegExp(
+  `(?<![A-Za-z0-9._-])([A-Za-z][A-Za-z0-9]{0,62}(?:[._-][A-Za-z0-9]{1,63}){0,7})[._](${MAILBOX_DOMAIN_PATTERN})(?![A-Za-z0-9]|[._-][A-Za-z0-9])`,
+  'g',
+);
+/** Hosts' names under a mailbox provider's domain, not a local part. */
+const MAILBOX_HOSTS = new Set(['www', 'mail', 'smtp', 'imap', 'pop', 'pop3', 'm', 'login', 'accounts', 'webmail']);
+/** The fewest letters such an address has (`jd.nhs.net`: eight). */
+const EMAIL_AT_AS_DOT_MIN_LETTERS = 8;
+/** Whether the text holds an address with its @ written as a dot (above). */
+function hasEmailAtAsDot(value: string): boolean {
+  EMAIL_AT_AS_DOT.lastIndex = 0;
+  for (let match = EMAIL_AT_AS_DOT.exec(value); match !== null; match = EMAIL_AT_AS_DOT.exec(value)) {
+    const local = match[1] as string;
+    const labels = /[._-]/.test(local);
+    if ((match[2] as string).toLowerCase() === 'nhs.net' ? labels : labels || !MAILBOX_HOSTS.has(local.toLowerCase()))
+      return true;
+    EMAIL_AT_AS_DOT.lastIndex = match.index + 1;
+  }
+  return false;
+}
+/**
+ * sec34: an initial (or up to three), a surname and a year of birth from 1900 to 2009, or the surname first
+ * (`N.Smith.1970`, `J.R.Smith-Jones.1970`, `Smith.N.1970`: sec33's red-team pass got the first into curated Parquet).
+ * The initial is one capital standing apart, the surname a capital and small letters (as TITLE_AND_NAME reads a name:
+ * a code is written in capitals, `N.SMITH.1970` passes), the year four digits standing apart. No field of the contract
+ * is dated before 2019 (the years to 2009 leave a decade for a backfill's ids, as NAME_AND_DATE's); an initial and a
+ * word alone (`J.Smith`) or a word and a year (`Smith.1970`, `Summary-1999`) cannot be told from an id's parts.
+ */
+const SURNAME = "[A-Z][a-z]{1,40}(?:['-][A-Z][a-z]{1,40})?";
+const INITIAL_SEP = '[^A-Za-z0-9]{1,3}';
+const INITIAL_NAME_AND_YEAR = new RegExp(
+  `(?<![A-Za-z0-9])(?:(?:[A-Z]${INITIAL_SEP}){1,3}${SURNAME}|${SURNAME}(?:${INITIAL_SEP}[A-Z]){1,3})${INITIAL_SEP}${OLD_YEAR}(?!\\d)`,
+);
 /** ...which has `at` between separators, brackets or spaces: a text without one is spared the expression. */
 const AT_WORD = /[._:\-\s()[\]{}<>][aA][tT][._:\-\s()[\]{}<>]/;
 /** The fewest letters a title and a name (`Mr.Jo`) or an address written out (`j.at.x.uk`, `j(at)x.uk`) can have. */
@@ -1336,6 +1405,13 @@ function wordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind
     if ((!shortcut || AT_WORD.test(value)) && (EMAIL_WRITTEN_OUT.test(value) || hasSpacedAtAddress(value)))
       return 'email';
     if ((!shortcut || shape.capitalised) && TITLE_AND_NAME.test(value)) return 'name';
+    if ((!shortcut || shape.letters >= EMAIL_AT_AS_DOT_MIN_LETTERS) && hasEmailAtAsDot(value)) return 'email';
+  }
+  if (
+    (!shortcut || (shape.capitalised && shape.digits >= DATE_MIN_DIGITS && hasOldYear(value))) &&
+    INITIAL_NAME_AND_YEAR.test(value)
+  ) {
+    return 'name';
   }
   if (shape.digits >= DATE_MIN_DIGITS && (!shortcut || hasLetterB(value)) && DATE_OF_BIRTH.test(value)) {
     return 'date_of_birth';
@@ -1686,7 +1762,7 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     return 'date_of_birth';
   }
   if (value.length === UUID_LENGTH && uuidHoldsBirthDate(value, shape.letters === 0)) return 'date_of_birth';
-  return digits >= OLD_DATE_MIN_DIGITS ? formsAlone(value, masked, maskedShape, shortcut) : undefined;
+  return digits >= SHORT_DATE_MIN_DIGITS ? formsAlone(value, masked, maskedShape, shortcut) : undefined;
 }
 
 /**
@@ -1695,6 +1771,8 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
  * zeros drops them, `7.7009001E9`; one with ten read among the numbers' rules, numberInText).
  */
 function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut: boolean): IdentifierKind | undefined {
+  const number = numberWithWordsIn(masked, maskedShape, shortcut);
+  if (number !== undefined) return number;
   // A date starts with a digit (or a space) or a month's or a weekday's name (NAMED_STARTS): an id starting with other
   // letters is spared the date's reading.
   const first = value.charCodeAt(0);
@@ -1706,6 +1784,72 @@ function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut:
   ) {
     const whole = withoutExponents(masked);
     if (whole !== masked) return numberIn(whole, shapeOf(whole), shortcut);
+  }
+  return undefined;
+}
+
+/**
+ * sec34: an NHS (or CHI) number with one letter, the same both times, between its 3-3-4 groups, standing alone
+ * (`943x476x5919`: sec33's red-team pass got it into curated Parquet). Two different letters (an id's fields,
+ * `943x476y5919`) or a letter glued before it (an id's prefix, `EV943x476x5919`) are left, and the check digit (or a CHI
+ * number's date) decides, as for ten digits standing alone: ids of this exact shape are rare, and 1 in 11 of them
+ * passes the check.
+ */
+const NHS_NUMBER_LETTERED = /(?<![A-Za-z0-9])(\d{3})([A-Za-z])(\d{3})\2(\d{4})(?![A-Za-z0-9])/g;
+/**
+ * sec34: a UK number without its 0 after a word that says telephone (`tel.7700.900.123`, `phone-20-7946-0958`,
+ * `Mobile: 7700 900123`, `telno1632960001`: sec33's pass got the first into curated Parquet; standing alone a bare
+ * mobile's 7 and nine digits together is read, TELEPHONE, but a landline's ten digits from 1 or 2 are any numeric id's
+ * 1 time in 5). The word (tel, telephone, phone, mob, mobile, cell, cellphone, landline, and no, num, number or nr
+ * after it) stands apart from other letters; then 0 to 3 separators and ten digits, grouped as people write a number
+ * (groupedAsWritten), from an area code 11-19, 20 and 03-08 (London's 020 3.. to 020 8..), 23-29, or a mobile's 71-75,
+ * 77-79; not beside another digit. Not read: digits that start or end with a date of an id's years written together
+ * (`TEL-2026051234`, a telephone contact's event id, a date and a sequence: isIdDate8, isIdDate6), and counters
+ * (`TEL-0000000123`, `TEL-2000000001`: no area code starts so).
+ */
+const PHONE_WORD = `${WORD_START}(?:${['telephone', 'tel', 'phone', 'mobile', 'mob', 'cellphone', 'cell', 'landline'].map(anyCase).join('|')})(?:[^A-Za-z0-9]{0,3}(?:${['number', 'num', 'no', 'nr'].map(anyCase).join('|')}))?`;
+const PHONE_WORD_NUMBER = new RegExp(
+  `${PHONE_WORD}[^A-Za-z0-9+]{0,3}((?:1[1-9]|2[03-9]|7[1-57-9])(?:[^A-Za-z0-9+]{0,${MAX_SEPARATOR_RUN}}\\d){8})(?!\\d)`,
+  'g',
+);
+/** The digits a number without its 0 has (a mobile's 7 and nine, an area code's and the rest). */
+const NUMBER_WITHOUT_ZERO_DIGITS = 10;
+/** The fewest letters a word that says telephone has (`tel`, `mob`). */
+const PHONE_WORD_MIN_LETTERS = 3;
+
+/** Whether the text holds a number without its 0 after a word that says telephone (above). */
+function hasNumberAfterPhoneWord(value: string): boolean {
+  PHONE_WORD_NUMBER.lastIndex = 0;
+  for (let match = PHONE_WORD_NUMBER.exec(value); match !== null; match = PHONE_WORD_NUMBER.exec(value)) {
+    const grouped = match[1] as string;
+    let digits = '';
+    for (let i = 0; i < grouped.length; i++) if (isDigit(grouped, i)) digits += grouped[i];
+    if (
+      digits.length === NUMBER_WITHOUT_ZERO_DIGITS &&
+      !(digits.startsWith('20') && (digits.charCodeAt(2) < 51 || digits.charCodeAt(2) > 56)) &&
+      groupedAsWritten(grouped) &&
+      !(isIdDate8(digits, 0) || isIdDate6(digits, 0) || isIdDate6(digits, 4) || isIdDate8(digits, 2))
+    ) {
+      return true;
+    }
+    PHONE_WORD_NUMBER.lastIndex = match.index + 1;
+  }
+  return false;
+}
+
+/** An NHS number with letters between its groups, or a number without its 0 after a word (above), in a text. */
+function numberWithWordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind | undefined {
+  if (!shortcut || (shape.digits >= NHS_NUMBER_DIGITS && shape.letters >= 2)) {
+    NHS_NUMBER_LETTERED.lastIndex = 0;
+    for (let match = NHS_NUMBER_LETTERED.exec(value); match !== null; match = NHS_NUMBER_LETTERED.exec(value)) {
+      if (isNumberInRange(`${match[1]}${match[3]}${match[4]}`)) return 'nhs_number';
+    }
+  }
+  if (
+    (!shortcut || (shape.digits >= NUMBER_WITHOUT_ZERO_DIGITS && shape.letters >= PHONE_WORD_MIN_LETTERS)) &&
+    hasNumberAfterPhoneWord(value)
+  ) {
+    return 'telephone';
   }
   return undefined;
 }
@@ -1727,7 +1871,7 @@ function isOldDateAlone(value: string): boolean {
     const dayFirst = first >= 48 && first <= 57 && !(second >= 48 && second <= 57 && third >= 48 && third <= 57);
     if (!yearFirst && !dayFirst && !startsNamed(value, first)) return false;
   }
-  return OLD_DATE_ALONE.test(value);
+  return OLD_DATE_ALONE.test(value) || SHORT_DATE_ALONE.test(value);
 }
 
 /** Whether a text starts with a month's or a weekday's first three letters, in any case. */
