@@ -126,6 +126,9 @@ describe('an old date with its month first, or a two-digit year, alone', () => {
     ['a two-digit year, dots (a valid id)', '03.02.85'],
     ['a two-digit year of the 2000s', '03/02/05'],
     ['a two-digit year at midnight', '03/02/70 00:00'],
+    ['a two-digit year, the month named (Oracle’s DD-MON-YY)', '03-FEB-70'],
+    ['a two-digit year, the month named, spaces', '3 Feb 70'],
+    ['a two-digit year, the month named, an ordinal day', '3rd-February-85'],
   ])('%s is a date of birth, told as an old date alone', (_what, text) => {
     expect(both(text)).toEqual(['date_of_birth', 'date_of_birth']);
     expect(identifierHeld('date_of_birth', text)).toBe(OLD_DATE_ALONE_HELD);
@@ -149,6 +152,8 @@ describe('an old date with its month first, or a two-digit year, alone', () => {
     ['no month', '13-13-70'],
     ['month first from 2010', '12-25-2019'],
     ['three groups of one width, not a date’s', '030-020-700'],
+    ['the month named, a two-digit year of an event', '03-FEB-26'],
+    ['the month named, not alone', 'EV-03-FEB-70'],
   ])('%s passes', (_what, text) => {
     expect(both(text)).toEqual([undefined, undefined]);
   });
