@@ -1040,10 +1040,12 @@ const SHORT_DATE = [
   `${MONTH_2}-${DAY_2}-${SHORT_YEAR}`,
   `${DAY_2}\\.${MONTH_2}\\.${SHORT_YEAR}`,
   `${MONTH_2}\\.${DAY_2}\\.${SHORT_YEAR}`,
+  // The month named, the day first (`03-FEB-70`, Oracle's DD-MON-YY; `3 Feb 70`; `3rd-February-85`).
+  `${OLD_DAY}[^A-Za-z0-9]{0,3}${MONTH_WORD}[^A-Za-z0-9]{0,3}${SHORT_YEAR}`,
 ].join('|');
 const SHORT_DATE_ALONE = new RegExp(`^\\s*(?:${SHORT_DATE})(?:${MIDNIGHT})?\\s*$`);
-/** The fewest digits such a date has (`3/2/70`: four). */
-const SHORT_DATE_MIN_DIGITS = 4;
+/** The fewest digits such a date has (`3 Feb 70`: three). */
+const SHORT_DATE_MIN_DIGITS = 3;
 /**
  * The longest text the rule reads: `Wednesday,   30th   of   September   1970 12:00:00.000000000 AM+00:00` is 70, 72
  * with a space either side.
