@@ -1044,6 +1044,8 @@ const SHORT_DATE = [
   `${OLD_DAY}[^A-Za-z0-9]{0,3}${MONTH_WORD}[^A-Za-z0-9]{0,3}${SHORT_YEAR}`,
 ].join('|');
 const SHORT_DATE_ALONE = new RegExp(`^\\s*(?:${SHORT_DATE})(?:${MIDNIGHT})?\\s*$`);
+/** The shortest text an old date alone is (`3/2/70`: six; `3Feb1970`, `1970-2-3`: eight). */
+const OLD_DATE_ALONE_MIN = 6;
 /** The fewest digits such a date has (`3 Feb 70`: three). */
 const SHORT_DATE_MIN_DIGITS = 3;
 /**
@@ -1407,7 +1409,9 @@ function wordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind
     if ((!shortcut || AT_WORD.test(value)) && (EMAIL_WRITTEN_OUT.test(value) || hasSpacedAtAddress(value)))
       return 'email';
     if ((!shortcut || shape.capitalised) && TITLE_AND_NAME.test(value)) return 'name';
-    if ((!shortcut || shape.letters >= EMAIL_AT_AS_DOT_MIN_LETTERS) && hasEmailAtAsDot(value)) return 'email';
+    // The domain has a dot: the enum values on every row (`community_connection`) have none.
+    if ((!shortcut || (shape.letters >= EMAIL_AT_AS_DOT_MIN_LETTERS && value.includes('.'))) && hasEmailAtAsDot(value))
+      return 'email';
   }
   if (
     (!shortcut || (shape.capitalised && shape.digits >= DATE_MIN_DIGITS && hasOldYear(value))) &&
@@ -1790,14 +1794,32 @@ function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut:
   return undefined;
 }
 
+/** Whether value[from, to) is digits. */
+function digitsAt(value: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigit(value, i)) return false;
+  return true;
+}
 /**
  * sec34: an NHS (or CHI) number with one letter, the same both times, between its 3-3-4 groups, standing alone
  * (`943x476x5919`: sec33's red-team pass got it into curated Parquet). Two different letters (an id's fields,
  * `943x476y5919`) or a letter glued before it (an id's prefix, `EV943x476x5919`) are left, and the check digit (or a CHI
  * number's date) decides, as for ten digits standing alone: ids of this exact shape are rare, and 1 in 11 of them
- * passes the check.
+ * passes the check. A loop over the text's characters, the letter four places on asked for first (a timestamp's T and
+ * Z, on every row, are not).
  */
-const NHS_NUMBER_LETTERED = /(?<![A-Za-z0-9])(\d{3})([A-Za-z])(\d{3})\2(\d{4})(?![A-Za-z0-9])/g;
+function hasLetteredNhsNumber(value: string): boolean {
+  for (let i = 3; i + 8 < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code !== value.charCodeAt(i + 4) || !isLetter(value, i)) continue;
+    const start = i - 3;
+    const end = i + 9;
+    if (!digitsAt(value, start, i) || !digitsAt(value, i + 1, i + 4) || !digitsAt(value, i + 5, end)) continue;
+    if (isDigit(value, start - 1) || isLetter(value, start - 1) || isDigit(value, end) || isLetter(value, end))
+      continue;
+    if (isNumberInRange(`${value.slice(start, i)}${value.slice(i + 1, i + 4)}${value.slice(i + 5, end)}`)) return true;
+  }
+  return false;
+}
 /**
  * sec34: a UK number without its 0 after a word that says telephone (`tel.7700.900.123`, `phone-20-7946-0958`,
  * `Mobile: 7700 900123`, `telno1632960001`: sec33's pass got the first into curated Parquet; standing alone a bare
@@ -1841,11 +1863,8 @@ function hasNumberAfterPhoneWord(value: string): boolean {
 
 /** An NHS number with letters between its groups, or a number without its 0 after a word (above), in a text. */
 function numberWithWordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind | undefined {
-  if (!shortcut || (shape.digits >= NHS_NUMBER_DIGITS && shape.letters >= 2)) {
-    NHS_NUMBER_LETTERED.lastIndex = 0;
-    for (let match = NHS_NUMBER_LETTERED.exec(value); match !== null; match = NHS_NUMBER_LETTERED.exec(value)) {
-      if (isNumberInRange(`${match[1]}${match[3]}${match[4]}`)) return 'nhs_number';
-    }
+  if ((!shortcut || (shape.digits >= NHS_NUMBER_DIGITS && shape.letters >= 2)) && hasLetteredNhsNumber(value)) {
+    return 'nhs_number';
   }
   if (
     (!shortcut || (shape.digits >= NUMBER_WITHOUT_ZERO_DIGITS && shape.letters >= PHONE_WORD_MIN_LETTERS)) &&
@@ -1864,7 +1883,7 @@ function numberWithWordsIn(value: string, shape: Shape, shortcut: boolean): Iden
  * an id starting with other letters (`R202605-2565`, `EV-...`) are none of these.
  */
 function isOldDateAlone(value: string): boolean {
-  if (value.length > OLD_DATE_ALONE_MAX) return false;
+  if (value.length > OLD_DATE_ALONE_MAX || value.length < OLD_DATE_ALONE_MIN) return false;
   const first = value.charCodeAt(0);
   if (first !== 32) {
     const second = value.charCodeAt(1);
