@@ -151,6 +151,11 @@ describe('an old date with its month first, or a two-digit year, alone', () => {
     ['not alone, letters', 'EV-03-02-70'],
     ['no month', '13-13-70'],
     ['month first from 2010', '12-25-2019'],
+    [
+      'a date, a sequence that is an old year, a suffix (bench: newly refused before month first was read only after a letter)',
+      'M18570_19-06-26.1969A',
+    ],
+    ['the same, written otherwise', 'Y07381.13_07_25_2004x'],
     ['three groups of one width, not a date’s', '030-020-700'],
     ['the month named, a two-digit year of an event', '03-FEB-26'],
     ['the month named, not alone', 'EV-03-FEB-70'],
