@@ -1775,7 +1775,12 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     return 'date_of_birth';
   }
   if (value.length === UUID_LENGTH && uuidHoldsBirthDate(value, shape.letters === 0)) return 'date_of_birth';
-  return digits >= SHORT_DATE_MIN_DIGITS ? formsAlone(value, masked, maskedShape, shortcut) : undefined;
+  if (digits < SHORT_DATE_MIN_DIGITS) return undefined;
+  const alone = formsAlone(value, masked, maskedShape, shortcut);
+  // sec34's numbers with words (both need ten digits and two letters: most cells are spared the call).
+  if (alone !== undefined || (shortcut && (maskedShape.digits < NHS_NUMBER_DIGITS || maskedShape.letters < 2)))
+    return alone;
+  return numberWithWordsIn(masked, maskedShape, shortcut);
 }
 
 /**
@@ -1784,8 +1789,6 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
  * zeros drops them, `7.7009001E9`; one with ten read among the numbers' rules, numberInText).
  */
 function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut: boolean): IdentifierKind | undefined {
-  const number = numberWithWordsIn(masked, maskedShape, shortcut);
-  if (number !== undefined) return number;
   // A date starts with a digit (or a space) or a month's or a weekday's name (NAMED_STARTS): an id starting with other
   // letters is spared the date's reading.
   const first = value.charCodeAt(0);
@@ -1815,7 +1818,14 @@ function digitsAt(value: string, from: number, to: number): boolean {
  * Z, on every row, are not).
  */
 function hasLetteredNhsNumber(value: string): boolean {
-  for (let i = 3; i + 8 < value.length; i++) {
+  // A timestamp's start, `2026-01-02T12:`, on every row: the number's twelve characters (digits and two letters) cannot
+  // cover a hyphen or a colon, so with those at 4, 7 and 13 its first digit is at 14 or after, its letter at 17.
+  const iso =
+    value.charCodeAt(4) === 45 &&
+    value.charCodeAt(7) === 45 &&
+    value.charCodeAt(10) === 84 &&
+    value.charCodeAt(13) === 58;
+  for (let i = iso ? 17 : 3; i + 8 < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code !== value.charCodeAt(i + 4) || !isLetter(value, i)) continue;
     const start = i - 3;
