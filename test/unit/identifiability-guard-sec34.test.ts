@@ -22,6 +22,8 @@ describe('an NHS number with one letter, the same, between its 3-3-4 groups', ()
     ['X between its groups', '943X476X5919'],
     ['in a sentence', 'seen 943x476x5919 today'],
     ['after a separator', 'id-943x476x5919'],
+    ['right after a timestamp’s hour (the scan skips a timestamp’s start)', '2026-01-02T12:943x476x5919'],
+    ['after a timestamp', '2026-01-02T12:00:00Z 943x476x5919'],
   ])('%s is an NHS number', (_what, text) => {
     expect(both(text)).toEqual(['nhs_number', 'nhs_number']);
   });
