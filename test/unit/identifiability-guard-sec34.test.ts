@@ -46,8 +46,7 @@ describe('a UK number without its 0 after a word that says telephone', () => {
     ['a mobile after Mobile', 'Mobile: 7700 900123'],
     ['a mobile after mob_no', 'mob_no_7700_900_123'],
     ['a London landline after phone', 'phone-20-7946-0958'],
-    ['a landline together after tel', 'tel 2079460958'],
-    ['a landline after telno', 'telno1632960001'],
+    ['a mobile together after telno', 'telno7700900123'],
     ['a landline after a word in camel case', 'ptTelephone-161-496-0000'],
   ])('%s is a telephone number', (_what, text) => {
     expect(both(text)).toEqual(['telephone', 'telephone']);
@@ -63,6 +62,14 @@ describe('a UK number without its 0 after a word that says telephone', () => {
     ['a word that ends in tel', 'hotel 2079460958'],
     ['groups no one writes a number in', 'tel 20-79-46-09-58'],
     ['a time', 'tel 20:15:30 2026'],
+    // R37-1: a landline without its 0 is read only grouped as written; ten digits together after the word are a Unix
+    // time in seconds (2026: 1767225600-1798761599) or a counter as often as a number.
+    ['a telephone contact’s id with a Unix time', 'telephone-1767225600'],
+    ['in capitals', 'TEL-1767225600'],
+    ['after an underscore, the end of 2026', 'tel_1798761599'],
+    ['a counter from 23', 'tel.2345678901'],
+    ['a landline together after tel', 'tel 2079460958'],
+    ['a landline together after telno', 'telno1632960001'],
   ])('%s passes', (_what, text) => {
     expect(both(text)).toEqual([undefined, undefined]);
   });
@@ -95,10 +102,9 @@ describe('an e-mail address with its @ written as a dot, at a mailbox provider',
 describe('an initial, a surname and a year of birth (1900 to 2009)', () => {
   it.each([
     ['dots', 'N.Smith.1970'],
-    ['hyphens', 'N-Smith-1985'],
     ['two initials', 'J.R.Smith.1970'],
-    ['the surname first', 'Smith.N.1970'],
-    ['underscores, a year of the 2000s', 'A_Patel_2004'],
+    ['spaces, a year of the 2000s', 'A Patel 2004'],
+    ['initials with a dot and a space', 'J. R. Smith 1970'],
     ['a double-barrelled surname', 'N.Smith-Jones.1970'],
   ])('%s is a name', (_what, text) => {
     expect(both(text)).toEqual(['name', 'name']);
@@ -111,6 +117,13 @@ describe('an initial, a surname and a year of birth (1900 to 2009)', () => {
     ['a word and a year alone', 'Smith.1970'],
     ['an initial and a year alone', 'N.1970'],
     ['a longer number', 'N.Smith.19701'],
+    // R37-2: a word, a batch letter and a counter is an id's shape; initials are read only after a dot or a space.
+    ['a word, a letter and a counter', 'Contact-A-1999'],
+    ['a reference, a letter and a counter', 'Ref-B-2003'],
+    ['a letter, a word and a counter with hyphens', 'E-Visit-1950'],
+    ['underscores', 'Upload_A_1950'],
+    ['the surname first', 'Smith.N.1970'],
+    ['hyphens', 'N-Smith-1985'],
   ])('%s passes', (_what, text) => {
     expect(both(text)).toEqual([undefined, undefined]);
   });
@@ -187,6 +200,17 @@ describe('ids near these shapes, as PCN systems number them, are never refused (
     fc
       .tuple(word, separator, fc.integer({ min: 0, max: 99_999_999 }))
       .map(([w, s, n]) => `${w}${s}${String(n).padStart(10, '0')}`),
+    // R37-1: the mode's word and a Unix time in seconds of the contract's span (2019-01-01 to 2027) or a counter.
+    fc
+      .tuple(word, separator, fc.integer({ min: 1_546_300_800, max: 1_830_000_000 }))
+      .map(([w, s, t]) => `${w}${s}${t}`),
+    fc
+      .tuple(word, separator, fc.integer({ min: 1_000_000_000, max: 2_999_999_999 }))
+      .map(([w, s, n]) => `${w}${s}${n}`),
+    // R37-2: a capitalised word, a batch letter and a counter, either way round, with an id's separators.
+    fc
+      .tuple(capital, small, fc.constantFrom('-', '_', ':'), capital, fc.integer({ min: 0, max: 99_999 }), fc.boolean())
+      .map(([c, w, s, l, n, wordFirst]) => (wordFirst ? `${c}${w}${s}${l}${s}${n}` : `${l}${s}${c}${w}${s}${n}`)),
     // An initial or two, a capitalised word and a year of the contract's (2010 on: a referral's, an event's).
     fc
       .tuple(capital, separator, capital, small, separator, fc.integer({ min: 2010, max: 2039 }))
