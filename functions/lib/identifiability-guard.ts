@@ -1217,8 +1217,10 @@ function hasEmailAtAsDot(value: string): boolean {
   return false;
 }
 /**
- * sec34: an initial (or up to three), a surname and a year of birth from 1900 to 2009, or the surname first
- * (`N.Smith.1970`, `J.R.Smith-Jones.1970`, `Smith.N.1970`: sec33's red-team pass got the first into curated Parquet).
+ * sec34: an initial (or up to three), a surname and a year of birth from 1900 to 2009 (`N.Smith.1970`,
+ * `J. R. Smith-Jones 1970`: sec33's red-team pass got the first into curated Parquet), each initial followed by a dot or
+ * a space. Not read (R37-2): the surname first (`Smith.N.1970`) and initials after `-`, `_` or `:` (`N-Smith-1985`):
+ * that is the shape of an id's word, batch letter and counter (`Contact-A-1999`, `E-Visit-1950`, `Upload_A_1950`).
  * The initial is one capital standing apart, the surname a capital and small letters (as TITLE_AND_NAME reads a name:
  * a code is written in capitals, `N.SMITH.1970` passes), the year four digits standing apart. No field of the contract
  * is dated before 2019 (the years to 2009 leave a decade for a backfill's ids, as NAME_AND_DATE's); an initial and a
@@ -1226,8 +1228,10 @@ function hasEmailAtAsDot(value: string): boolean {
  */
 const SURNAME = "[A-Z][a-z]{1,40}(?:['-][A-Z][a-z]{1,40})?";
 const INITIAL_SEP = '[^A-Za-z0-9]{1,3}';
+/** After an initial only a dot or a space, as names are written (R37-2: `-`, `_`, `:` are between an id's fields). */
+const AFTER_INITIAL = '[. ]{1,3}';
 const INITIAL_NAME_AND_YEAR = new RegExp(
-  `(?<![A-Za-z0-9])(?:(?:[A-Z]${INITIAL_SEP}){1,3}${SURNAME}|${SURNAME}(?:${INITIAL_SEP}[A-Z]){1,3})${INITIAL_SEP}${OLD_YEAR}(?!\\d)`,
+  `(?<![A-Za-z0-9])(?:[A-Z]${AFTER_INITIAL}){1,3}${SURNAME}${INITIAL_SEP}${OLD_YEAR}(?!\\d)`,
 );
 /** ...which has `at` between separators, brackets or spaces: a text without one is spared the expression. */
 const AT_WORD = /[._:\-\s()[\]{}<>][aA][tT][._:\-\s()[\]{}<>]/;
@@ -1839,12 +1843,15 @@ function hasLetteredNhsNumber(value: string): boolean {
 }
 /**
  * sec34: a UK number without its 0 after a word that says telephone (`tel.7700.900.123`, `phone-20-7946-0958`,
- * `Mobile: 7700 900123`, `telno1632960001`: sec33's pass got the first into curated Parquet; standing alone a bare
+ * `Mobile: 7700 900123`, `telno7700900123`: sec33's pass got the first into curated Parquet; standing alone a bare
  * mobile's 7 and nine digits together is read, TELEPHONE, but a landline's ten digits from 1 or 2 are any numeric id's
  * 1 time in 5). The word (tel, telephone, phone, mob, mobile, cell, cellphone, landline, and no, num, number or nr
  * after it) stands apart from other letters; then 0 to 3 separators and ten digits, grouped as people write a number
  * (groupedAsWritten), from an area code 11-19, 20 and 03-08 (London's 020 3.. to 020 8..), 23-29, or a mobile's 71-75,
- * 77-79; not beside another digit. Not read: digits that start or end with a date of an id's years written together
+ * 77-79; not beside another digit. A landline is read only in groups (`20-7946-0958`, `161 496 0000`), a mobile in
+ * groups or together (R37-1: ten digits together from 1 or 2 after the word are a telephone contact's id with a Unix
+ * time in seconds, `telephone-1767225600`, every second from Nov 2023 to Feb 2027 starts 17, or a counter,
+ * `tel.2345678901`; `tel 2079460958` passes for it). Not read: digits that start or end with a date of an id's years written together
  * (`TEL-2026051234`, a telephone contact's event id, a date and a sequence: isIdDate8, isIdDate6), and counters
  * (`TEL-0000000123`, `TEL-2000000001`: no area code starts so).
  */
@@ -1868,6 +1875,8 @@ function hasNumberAfterPhoneWord(value: string): boolean {
     if (
       digits.length === NUMBER_WITHOUT_ZERO_DIGITS &&
       !(digits.startsWith('20') && (digits.charCodeAt(2) < 51 || digits.charCodeAt(2) > 56)) &&
+      // A landline's ten digits together are an id's Unix time or counter as often (R37-1): only a mobile's.
+      (grouped.length > NUMBER_WITHOUT_ZERO_DIGITS || digits.charCodeAt(0) === 55) &&
       groupedAsWritten(grouped) &&
       !(isIdDate8(digits, 0) || isIdDate6(digits, 0) || isIdDate6(digits, 4) || isIdDate8(digits, 2))
     ) {
