@@ -332,6 +332,17 @@ function hasGroupedNhsNumber(value: string): boolean {
  * (`3f2a9c1e-7b4d-4e21-9a0f-005341950402`). Found by the generated contract values.
  */
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** The last text asked whether it is a UUID's shape, and the answer: one cell is asked up to three times (R37-5). */
+let uuidAsked = '';
+let uuidAnswer = false;
+/** Whether the whole text is a UUID's shape (UUID), remembered for the last text asked. */
+function isUuidShape(value: string): boolean {
+  if (value !== uuidAsked) {
+    uuidAsked = value;
+    uuidAnswer = value.length === UUID_LENGTH && UUID.test(value);
+  }
+  return uuidAnswer;
+}
 /**
  * Twenty zeros first (hyphens aside) make a pseudonym's shape no pseudonym: no HMAC starts so (a chance of 16^-20), and
  * no generated UUID does (its thirteenth digit is its version, 1 to 8: RFC 9562). A number written into that shape
@@ -370,7 +381,7 @@ function chancePseudonym(value: string, shape: Shape): boolean {
   if (shape.hex) {
     if (value.length !== PSEUDONYM_LENGTH && (shape.letters === 0 || !HEX_ID_LENGTHS.has(value.length))) return false;
     if (value.length !== PSEUDONYM_LENGTH && LETTERS_AND_NUMBER.test(value)) return false;
-  } else if (!UUID.test(value)) {
+  } else if (!isUuidShape(value)) {
     return false;
   }
   return !ZEROS_FIRST.test(value);
@@ -1559,7 +1570,7 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
   for (let match = NHS_NUMBER.exec(value); match !== null; match = NHS_NUMBER.exec(value)) {
     const [, padding, first, second, last] = match as unknown as [string, string, string, string, string];
     // Zeros before a number are padding before ten digits that start 1 to 9, and never in a UUID that may be one.
-    if (padding !== '' && (first[0] === '0' || (UUID.test(value) && !ZEROS_FIRST.test(value)))) continue;
+    if (padding !== '' && (first[0] === '0' || (isUuidShape(value) && !ZEROS_FIRST.test(value)))) continue;
     const end = match.index + match[0].length;
     if (isNumberInRange(`${first}${second}${last}`) && !startsIdDate(value, end - 4)) return 'nhs_number';
   }
@@ -1890,12 +1901,11 @@ function hasNumberAfterPhoneWord(value: string): boolean {
 /** An NHS number with letters between its groups, or a number without its 0 after a word (above), in a text. */
 function numberWithWordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind | undefined {
   // Not in a pseudonym's shape: a UUID's last group is twelve hex digits, and 3-3-4 digits with one hex letter twice
-  // there are chance (17 of 1,000,000 random UUIDs were refused before this); asked only of a text with such a number.
-  if (
-    (!shortcut || (shape.digits >= NHS_NUMBER_DIGITS && shape.letters >= 2)) &&
-    hasLetteredNhsNumber(value) &&
-    !chancePseudonym(value, shape)
-  ) {
+  // there are chance (17 of 1,000,000 random UUIDs were refused before this). Asked first, so a UUID (an event_id in
+  // many systems: ten digits and two letters nearly always) is spared both scans (R37-5); no word that says telephone
+  // is hex letters only, so neither reading can find anything in a text of that shape.
+  if ((shape.hex || value.length === UUID_LENGTH) && chancePseudonym(value, shape)) return undefined;
+  if ((!shortcut || (shape.digits >= NHS_NUMBER_DIGITS && shape.letters >= 2)) && hasLetteredNhsNumber(value)) {
     return 'nhs_number';
   }
   if (
@@ -2121,7 +2131,7 @@ function isOldDateTogether(eight: string): boolean {
 }
 /** Whether a UUID's shape holds a date of birth in whole groups, with no hex letter or zeros beside it (above). */
 function uuidHoldsBirthDate(value: string, noLetter: boolean): boolean {
-  if (!UUID.test(value)) return false;
+  if (!isUuidShape(value)) return false;
   return UUID_DATE_PLACES.some(([first, second]) => {
     if (!isOldDateTogether(`${value.slice(first, first + 4)}${value.slice(second, second + 4)}`)) return false;
     if (noLetter) return true;
