@@ -476,13 +476,10 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
   /** /api/uploads and /api/uploads/<id>: UploadApi's answer. */
   async function uploadsResponse(req: IncomingMessage, url: URL) {
     // A route that takes no query refuses one (sec34), as /api/meta, /api/me and /api/refresh-status do since sec33:
-    // after the token (a client without one is told 401 first), before any body is read.
-    if (!url.searchParams.keys().next().done) {
-      await tokens.verify(/^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1]);
-      const route = url.pathname === '/api/uploads' ? '/api/uploads' : '/api/uploads/<id>';
-      throw new HttpError(400, `${route} takes no query parameters`);
-    }
-    const body = req.method === 'POST' ? await uploadRequestBody(req) : undefined;
+    // UploadApi refuses it after the token (a client without one is told 401 first), as in the Lambda (R37-4); the
+    // body of a request with a query is not read.
+    const query = url.searchParams;
+    const body = req.method === 'POST' && query.keys().next().done ? await uploadRequestBody(req) : undefined;
     const uploads = new UploadApi(
       { store, tokens, presigner: presigner.postingTo(`${postUrl}${LOCAL_POST_PATH}`) },
       { maxBytes: maxUploadBytes },
@@ -490,6 +487,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     return uploads.handle({
       method: req.method ?? 'GET',
       path: url.pathname,
+      query,
       authorization: req.headers.authorization,
       body,
     });
