@@ -24,6 +24,12 @@ describe('an NHS number with one letter, the same, between its 3-3-4 groups', ()
     ['after a separator', 'id-943x476x5919'],
     ['right after a timestamp’s hour (the scan skips a timestamp’s start)', '2026-01-02T12:943x476x5919'],
     ['after a timestamp', '2026-01-02T12:00:00Z 943x476x5919'],
+    // R37-6: separators each side of the letter (0 to 3).
+    ['hyphens around the letter', '943-x-476-x-5919'],
+    ['dots around the letter', '943.x.476.x.5919'],
+    ['spaces around the letter', '943 x 476 x 5919'],
+    ['separators on one side', '943x-476x-5919'],
+    ['after a timestamp, with hyphens', '2026-01-02T12:00:00Z 943-X-476-X-5919'],
   ])('%s is an NHS number', (_what, text) => {
     expect(both(text)).toEqual(['nhs_number', 'nhs_number']);
   });
@@ -34,6 +40,10 @@ describe('an NHS number with one letter, the same, between its 3-3-4 groups', ()
     ['glued to letters before it (an id’s prefix)', 'EV943x476x5919'],
     ['other widths', '9434x76x5919'],
     ['from a year', '201x905x1234'],
+    ['two different letters with separators', '943-x-476-y-5919'],
+    ['separators and a failing check digit', '943-x-476-x-5918'],
+    ['two letters together with separators', '943-xx-476-xx-5919'],
+    ['four separators', '943----x-476-x-5919'],
   ])('%s passes', (_what, text) => {
     expect(both(text)).toEqual([undefined, undefined]);
   });
@@ -225,6 +235,11 @@ describe('ids near these shapes, as PCN systems number them, are never refused (
       .tuple(digits(3), capital, digits(3), digits(4))
       .filter(([a, , b, c]) => !(/^[3-9]/.test(a) ? isValidNhsNumber : isChiNumber)(`${a}${b}${c}`))
       .map(([a, l, b, c]) => `${a}${l}${b}${l}${c}`),
+    // The same with an id's separators around the letter (R37-6).
+    fc
+      .tuple(digits(3), capital, digits(3), digits(4), separator, separator)
+      .filter(([a, , b, c]) => !(/^[3-9]/.test(a) ? isValidNhsNumber : isChiNumber)(`${a}${b}${c}`))
+      .map(([a, l, b, c, s, t]) => `${a}${s}${l}${t}${b}${s}${l}${t}${c}`),
     // Dates of the contract's years, day or month first, two-digit or four-digit years, with an id's separators.
     fc
       .tuple(date, fc.constantFrom('-', '.', '_'), fc.boolean(), fc.boolean())
