@@ -1833,24 +1833,45 @@ function digitsAt(value: string, from: number, to: number): boolean {
  * Z, on every row, are not).
  */
 function hasLetteredNhsNumber(value: string): boolean {
-  // A timestamp's start, `2026-01-02T12:`, on every row: the number's twelve characters (digits and two letters) cannot
-  // cover a hyphen or a colon, so with those at 4, 7 and 13 its first digit is at 14 or after, its letter at 17.
+  // A timestamp's start, `2026-01-02T12:`, on every row: no three digits stand together before its 14th character but
+  // the year's, and a letter follows them only past its hour, so a number's first letter is at 17 or after.
   const iso =
     value.charCodeAt(4) === 45 &&
     value.charCodeAt(7) === 45 &&
     value.charCodeAt(10) === 84 &&
     value.charCodeAt(13) === 58;
   for (let i = iso ? 17 : 3; i + 8 < value.length; i++) {
+    // A letter standing apart from other letters, with a digit or a separator each side.
+    if (!isLetter(value, i) || isLetter(value, i - 1) || isLetter(value, i + 1)) continue;
     const code = value.charCodeAt(i);
-    if (code !== value.charCodeAt(i + 4) || !isLetter(value, i)) continue;
-    const start = i - 3;
-    const end = i + 9;
-    if (!digitsAt(value, start, i) || !digitsAt(value, i + 1, i + 4) || !digitsAt(value, i + 5, end)) continue;
-    if (isDigit(value, start - 1) || isLetter(value, start - 1) || isDigit(value, end) || isLetter(value, end))
-      continue;
-    if (isNumberInRange(`${value.slice(start, i)}${value.slice(i + 1, i + 4)}${value.slice(i + 5, end)}`)) return true;
+    const before = skipSeparators(value, i - 1, -1);
+    const start = before - 2;
+    if (before < 2 || !digitsAt(value, start, before + 1)) continue;
+    if (isDigit(value, start - 1) || isLetter(value, start - 1)) continue;
+    const second = skipSeparators(value, i + 1, 1);
+    if (!digitsAt(value, second, second + 3)) continue;
+    const letter = skipSeparators(value, second + 3, 1);
+    if (value.charCodeAt(letter) !== code) continue;
+    const last = skipSeparators(value, letter + 1, 1);
+    const end = last + 4;
+    if (end > value.length || !digitsAt(value, last, end) || isDigit(value, end) || isLetter(value, end)) continue;
+    if (isNumberInRange(`${value.slice(start, start + 3)}${value.slice(second, second + 3)}${value.slice(last, end)}`))
+      return true;
   }
   return false;
+}
+/** The most separators read each side of the letter in a lettered NHS number (R37-6: `943-x-476-x-5919`). */
+const LETTER_SEPARATORS = 3;
+/**
+ * From `from`, stepping by `step`, past up to LETTER_SEPARATORS characters that are neither letters nor digits: where
+ * the next letter or digit is, or a place with none (past the text's end, or past too many separators).
+ */
+function skipSeparators(value: string, from: number, step: 1 | -1): number {
+  let at = from;
+  for (let n = 0; n <= LETTER_SEPARATORS; n++, at += step) {
+    if (at < 0 || at >= value.length || isDigit(value, at) || isLetter(value, at)) return at;
+  }
+  return -1;
 }
 /**
  * sec34: a UK number without its 0 after a word that says telephone (`tel.7700.900.123`, `phone-20-7946-0958`,
