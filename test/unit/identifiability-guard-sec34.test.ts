@@ -58,6 +58,8 @@ describe('a UK number without its 0 after a word that says telephone', () => {
     ['a London landline after phone', 'phone-20-7946-0958'],
     ['a mobile together after telno', 'telno7700900123'],
     ['a landline after a word in camel case', 'ptTelephone-161-496-0000'],
+    ['a Cardiff landline', 'tel 29 2018 0000'],
+    ['a Coventry landline', 'phone.24.7601.0000'],
   ])('%s is a telephone number', (_what, text) => {
     expect(both(text)).toEqual(['telephone', 'telephone']);
   });
@@ -80,6 +82,9 @@ describe('a UK number without its 0 after a word that says telephone', () => {
     ['a counter from 23', 'tel.2345678901'],
     ['a landline together after tel', 'tel 2079460958'],
     ['a landline together after telno', 'telno1632960001'],
+    // No UK number starts 021, 022, 025, 026 or 027 (Ofcom: 02 is 020, 023, 024, 028, 029): a word and two numbers.
+    ['a word and two numbers in a landline’s groups from 26', 'Telephone_2656.602614'],
+    ['from 27', 'phone-2756-868738'],
   ])('%s passes', (_what, text) => {
     expect(both(text)).toEqual([undefined, undefined]);
   });
