@@ -1879,7 +1879,8 @@ function skipSeparators(value: string, from: number, step: 1 | -1): number {
  * mobile's 7 and nine digits together is read, TELEPHONE, but a landline's ten digits from 1 or 2 are any numeric id's
  * 1 time in 5). The word (tel, telephone, phone, mob, mobile, cell, cellphone, landline, and no, num, number or nr
  * after it) stands apart from other letters; then 0 to 3 separators and ten digits, grouped as people write a number
- * (groupedAsWritten), from an area code 11-19, 20 and 03-08 (London's 020 3.. to 020 8..), 23-29, or a mobile's 71-75,
+ * (groupedAsWritten), from an area code 11-19, 20 and 03-08 (London's 020 3.. to 020 8..), 23, 24, 28, 29 (Ofcom: no
+ * number starts 021, 022 or 025-027; review 37 saw `Telephone_2656.602614`, a word and two numbers), or a mobile's 71-75,
  * 77-79; not beside another digit. A landline is read only in groups (`20-7946-0958`, `161 496 0000`), a mobile in
  * groups or together (R37-1: ten digits together from 1 or 2 after the word are a telephone contact's id with a Unix
  * time in seconds, `telephone-1767225600`, every second from Nov 2023 to Feb 2027 starts 17, or a counter,
@@ -1889,7 +1890,7 @@ function skipSeparators(value: string, from: number, step: 1 | -1): number {
  */
 const PHONE_WORD = `${WORD_START}(?:${['telephone', 'tel', 'phone', 'mobile', 'mob', 'cellphone', 'cell', 'landline'].map(anyCase).join('|')})(?:[^A-Za-z0-9]{0,3}(?:${['number', 'num', 'no', 'nr'].map(anyCase).join('|')}))?`;
 const PHONE_WORD_NUMBER = new RegExp(
-  `${PHONE_WORD}[^A-Za-z0-9+]{0,3}((?:1[1-9]|2[03-9]|7[1-57-9])(?:[^A-Za-z0-9+]{0,${MAX_SEPARATOR_RUN}}\\d){8})(?!\\d)`,
+  `${PHONE_WORD}[^A-Za-z0-9+]{0,3}((?:1[1-9]|2[03489]|7[1-57-9])(?:[^A-Za-z0-9+]{0,${MAX_SEPARATOR_RUN}}\\d){8})(?!\\d)`,
   'g',
 );
 /** The digits a number without its 0 has (a mobile's 7 and nine, an area code's and the rest). */
