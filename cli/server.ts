@@ -473,6 +473,26 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
     return (await readBody(req, 64 * 1024, uploadIdleMs, socketIdleMs)).toString('utf8');
   }
 
+  /** /api/uploads and /api/uploads/<id>: UploadApi's answer. */
+  async function uploadsResponse(req: IncomingMessage, url: URL) {
+    // A route that takes no query refuses one (sec34), as /api/meta, /api/me and /api/refresh-status do since sec33:
+    // UploadApi refuses it after the token (a client without one is told 401 first), as in the Lambda (R37-4); the
+    // body of a request with a query is not read.
+    const query = url.searchParams;
+    const body = req.method === 'POST' && query.keys().next().done ? await uploadRequestBody(req) : undefined;
+    const uploads = new UploadApi(
+      { store, tokens, presigner: presigner.postingTo(`${postUrl}${LOCAL_POST_PATH}`) },
+      { maxBytes: maxUploadBytes },
+    );
+    return uploads.handle({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query,
+      authorization: req.headers.authorization,
+      body,
+    });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
     const send = (status: number, body: string | Buffer, headers: Readonly<Record<string, string>>) => {
       // A body still arriving that this route does not read (announced on a GET, say) is not waited for: the connection
@@ -509,17 +529,7 @@ export async function startServer(options: ServeOptions): Promise<LocalStack> {
       return;
     }
     if (url.pathname === '/api/uploads' || url.pathname.startsWith('/api/uploads/')) {
-      const body = req.method === 'POST' ? await uploadRequestBody(req) : undefined;
-      const uploads = new UploadApi(
-        { store, tokens, presigner: presigner.postingTo(`${postUrl}${LOCAL_POST_PATH}`) },
-        { maxBytes: maxUploadBytes },
-      );
-      const response = await uploads.handle({
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        authorization: req.headers.authorization,
-        body,
-      });
+      const response = await uploadsResponse(req, url);
       send(response.status, response.body, response.headers);
       return;
     }

@@ -332,6 +332,17 @@ function hasGroupedNhsNumber(value: string): boolean {
  * (`3f2a9c1e-7b4d-4e21-9a0f-005341950402`). Found by the generated contract values.
  */
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** The last text asked whether it is a UUID's shape, and the answer: one cell is asked up to three times (R37-5). */
+let uuidAsked = '';
+let uuidAnswer = false;
+/** Whether the whole text is a UUID's shape (UUID), remembered for the last text asked. */
+function isUuidShape(value: string): boolean {
+  if (value !== uuidAsked) {
+    uuidAsked = value;
+    uuidAnswer = value.length === UUID_LENGTH && UUID.test(value);
+  }
+  return uuidAnswer;
+}
 /**
  * Twenty zeros first (hyphens aside) make a pseudonym's shape no pseudonym: no HMAC starts so (a chance of 16^-20), and
  * no generated UUID does (its thirteenth digit is its version, 1 to 8: RFC 9562). A number written into that shape
@@ -370,7 +381,7 @@ function chancePseudonym(value: string, shape: Shape): boolean {
   if (shape.hex) {
     if (value.length !== PSEUDONYM_LENGTH && (shape.letters === 0 || !HEX_ID_LENGTHS.has(value.length))) return false;
     if (value.length !== PSEUDONYM_LENGTH && LETTERS_AND_NUMBER.test(value)) return false;
-  } else if (!UUID.test(value)) {
+  } else if (!isUuidShape(value)) {
     return false;
   }
   return !ZEROS_FIRST.test(value);
@@ -997,7 +1008,16 @@ const OLD_DATE = `(?<!\\d)(?:${[
   `${MONTH_WORD}[^A-Za-z0-9]{0,3}${OLD_DAY}${DATE_SEP}${OLD_YEAR}`,
   `${OLD_YEAR}${DATE_SEP}${MONTH_WORD}${DATE_SEP}${OLD_DAY}`,
 ].join('|')})(?!\\d)`;
-const NAME_AND_DATE = new RegExp(`[A-Za-z][^A-Za-z0-9]{0,3}${OLD_DATE}|${OLD_DATE}[^A-Za-z0-9]{0,3}(?!T\\d)[A-Za-z]`);
+/**
+ * sec34: an old date with its month first, as US systems write one (`12/25/1970`, `12-25-1970`: a day over 12 was
+ * left), read alone (OLD_DATE_ALONE) and after a letter (`Smith-12-25-1970`), not before one: ids of a date and a
+ * sequence and a letter (`M18570_19-06-26.1969A`: the sequence a year 1900-2009 after a date, and a suffix) hold one
+ * by chance, and so read 14 in 200,000 of the bench's mixed ODS code, date and sequence ids were newly refused.
+ */
+const MONTH_FIRST_DATE = `(?<!\\d)${MONTH}${DATE_SEP}${DAY}${DATE_SEP}${OLD_YEAR}(?!\\d)`;
+const NAME_AND_DATE = new RegExp(
+  `[A-Za-z][^A-Za-z0-9]{0,3}(?:${OLD_DATE}|${MONTH_FIRST_DATE})|${OLD_DATE}[^A-Za-z0-9]{0,3}(?!T\\d)[A-Za-z]`,
+);
 /**
  * Midnight as systems write a date's time (review 35, R35-2): `00:00`, with seconds and up to nine zero fraction digits
  * (SQL Server's datetime2 has seven, `00:00:00.0000000`), a 12-hour clock's `12:00:00 AM` (.NET's default), and a zone:
@@ -1020,7 +1040,32 @@ const MIDNIGHT = `[T ](?:00:00${MIDNIGHT_FRACTION}|12:00${MIDNIGHT_FRACTION}\\s?
  */
 /** A weekday's name before a date (`Tuesday, 3 February 1970`: a long date as Excel and Windows write it). */
 const WEEKDAY = `(?:${['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map(anyCase).join('|')})[A-Za-z]{0,6}[^A-Za-z0-9]{1,3}`;
-const OLD_DATE_ALONE = new RegExp(`^\\s*(?:${WEEKDAY})?${OLD_DATE}(?:${MIDNIGHT})?\\s*$`);
+const OLD_DATE_ALONE = new RegExp(`^\\s*(?:${WEEKDAY})?(?:${OLD_DATE}|${MONTH_FIRST_DATE})(?:${MIDNIGHT})?\\s*$`);
+/**
+ * sec34: a date with a two-digit year alone (`03/02/70`, `3/2/70`, `02/13/70`, `03-02-70`, `03.02.85`, perhaps at
+ * midnight), day or month first, a year 31 to 99 or 00 to 09 (1931 to 2009 as a date of birth is read; 19 to 30 are the
+ * contract's event years, 2019 on, and 10 to 18 the decade left for a backfill, as for a four-digit year). No field of
+ * the contract holds one: occurred_on is `YYYY-MM-DD`, and an id takes no `/`, so with slashes a day or a month of one
+ * digit is read (a spreadsheet's d/m/yy); with an id's `-` or `.` the day and the month are two digits each, as a
+ * system writes a date, so an id's small sequence numbers or a version (`3-2-70`, `3.2.70`) pass. The cost: an id that is
+ * exactly three two-digit groups making such a date (`01-02-03`) is refused.
+ */
+const SHORT_YEAR = '(?:3[1-9]|[4-9]\\d|0\\d)';
+const SHORT_DATE = [
+  `${DAY}/${MONTH}/${SHORT_YEAR}`,
+  `${MONTH}/${DAY}/${SHORT_YEAR}`,
+  `${DAY_2}-${MONTH_2}-${SHORT_YEAR}`,
+  `${MONTH_2}-${DAY_2}-${SHORT_YEAR}`,
+  `${DAY_2}\\.${MONTH_2}\\.${SHORT_YEAR}`,
+  `${MONTH_2}\\.${DAY_2}\\.${SHORT_YEAR}`,
+  // The month named, the day first (`03-FEB-70`, Oracle's DD-MON-YY; `3 Feb 70`; `3rd-February-85`).
+  `${OLD_DAY}[^A-Za-z0-9]{0,3}${MONTH_WORD}[^A-Za-z0-9]{0,3}${SHORT_YEAR}`,
+].join('|');
+const SHORT_DATE_ALONE = new RegExp(`^\\s*(?:${SHORT_DATE})(?:${MIDNIGHT})?\\s*$`);
+/** The shortest text an old date alone is (`3/2/70`: six; `3Feb1970`, `1970-2-3`: eight). */
+const OLD_DATE_ALONE_MIN = 6;
+/** The fewest digits such a date has (`3 Feb 70`: three). */
+const SHORT_DATE_MIN_DIGITS = 3;
 /**
  * The longest text the rule reads: `Wednesday,   30th   of   September   1970 12:00:00.000000000 AM+00:00` is 70, 72
  * with a space either side.
@@ -1149,6 +1194,56 @@ function hasSpacedAtAddress(value: string): boolean {
   }
   return false;
 }
+/**
+ * sec34: an address at a mailbox provider with its @ written as a dot or an underscore (`jane.doe.nhs.net`,
+ * `janedoe85.gmail.com`, `jane_doe.hotmail.co.uk`: sec33's red-team pass got the first into curated Parquet, as the
+ * contract's ids take `.` and `_`). A domain's shape as much as an address's, so read only before a mailbox provider's
+ * domain (MAILBOX_DOMAINS, exactly: a trust's `nhs.uk` site, a charity's `mind.org.uk` are hosts' too), standing apart
+ * (no id character before the local part; no label after the domain), and for NHSmail, whose addresses are
+ * `first.last` and whose hosts one label (`portal.nhs.net`), with two labels or more before it; before another
+ * provider's, any local part but a host's name (`www`, `mail`...). Each label is bounded, as above.
+ */
+const MAILBOX_DOMAIN_PATTERN = [...MAILBOX_DOMAINS]
+  .sort((a, b) => b.length - a.length)
+  .map(anyCase)
+  .join('|');
+const EMAIL_AT_AS_DOT = new RegExp(
+  `(?<![A-Za-z0-9._-])([A-Za-z][A-Za-z0-9]{0,62}(?:[._-][A-Za-z0-9]{1,63}){0,7})[._](${MAILBOX_DOMAIN_PATTERN})(?![A-Za-z0-9]|[._-][A-Za-z0-9])`,
+  'g',
+);
+/** Hosts' names under a mailbox provider's domain, not a local part. */
+const MAILBOX_HOSTS = new Set(['www', 'mail', 'smtp', 'imap', 'pop', 'pop3', 'm', 'login', 'accounts', 'webmail']);
+/** The fewest letters such an address has (`jd.nhs.net`: eight). */
+const EMAIL_AT_AS_DOT_MIN_LETTERS = 8;
+/** Whether the text holds an address with its @ written as a dot (above). */
+function hasEmailAtAsDot(value: string): boolean {
+  EMAIL_AT_AS_DOT.lastIndex = 0;
+  for (let match = EMAIL_AT_AS_DOT.exec(value); match !== null; match = EMAIL_AT_AS_DOT.exec(value)) {
+    const local = match[1] as string;
+    const labels = /[._-]/.test(local);
+    if ((match[2] as string).toLowerCase() === 'nhs.net' ? labels : labels || !MAILBOX_HOSTS.has(local.toLowerCase()))
+      return true;
+    EMAIL_AT_AS_DOT.lastIndex = match.index + 1;
+  }
+  return false;
+}
+/**
+ * sec34: an initial (or up to three), a surname and a year of birth from 1900 to 2009 (`N.Smith.1970`,
+ * `J. R. Smith-Jones 1970`: sec33's red-team pass got the first into curated Parquet), each initial followed by a dot or
+ * a space. Not read (R37-2): the surname first (`Smith.N.1970`) and initials after `-`, `_` or `:` (`N-Smith-1985`):
+ * that is the shape of an id's word, batch letter and counter (`Contact-A-1999`, `E-Visit-1950`, `Upload_A_1950`).
+ * The initial is one capital standing apart, the surname a capital and small letters (as TITLE_AND_NAME reads a name:
+ * a code is written in capitals, `N.SMITH.1970` passes), the year four digits standing apart. No field of the contract
+ * is dated before 2019 (the years to 2009 leave a decade for a backfill's ids, as NAME_AND_DATE's); an initial and a
+ * word alone (`J.Smith`) or a word and a year (`Smith.1970`, `Summary-1999`) cannot be told from an id's parts.
+ */
+const SURNAME = "[A-Z][a-z]{1,40}(?:['-][A-Z][a-z]{1,40})?";
+const INITIAL_SEP = '[^A-Za-z0-9]{1,3}';
+/** After an initial only a dot or a space, as names are written (R37-2: `-`, `_`, `:` are between an id's fields). */
+const AFTER_INITIAL = '[. ]{1,3}';
+const INITIAL_NAME_AND_YEAR = new RegExp(
+  `(?<![A-Za-z0-9])(?:[A-Z]${AFTER_INITIAL}){1,3}${SURNAME}${INITIAL_SEP}${OLD_YEAR}(?!\\d)`,
+);
 /** ...which has `at` between separators, brackets or spaces: a text without one is spared the expression. */
 const AT_WORD = /[._:\-\s()[\]{}<>][aA][tT][._:\-\s()[\]{}<>]/;
 /** The fewest letters a title and a name (`Mr.Jo`) or an address written out (`j.at.x.uk`, `j(at)x.uk`) can have. */
@@ -1336,6 +1431,15 @@ function wordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind
     if ((!shortcut || AT_WORD.test(value)) && (EMAIL_WRITTEN_OUT.test(value) || hasSpacedAtAddress(value)))
       return 'email';
     if ((!shortcut || shape.capitalised) && TITLE_AND_NAME.test(value)) return 'name';
+    // The domain has a dot: the enum values on every row (`community_connection`) have none.
+    if ((!shortcut || (shape.letters >= EMAIL_AT_AS_DOT_MIN_LETTERS && value.includes('.'))) && hasEmailAtAsDot(value))
+      return 'email';
+  }
+  if (
+    (!shortcut || (shape.capitalised && shape.digits >= DATE_MIN_DIGITS && hasOldYear(value))) &&
+    INITIAL_NAME_AND_YEAR.test(value)
+  ) {
+    return 'name';
   }
   if (shape.digits >= DATE_MIN_DIGITS && (!shortcut || hasLetterB(value)) && DATE_OF_BIRTH.test(value)) {
     return 'date_of_birth';
@@ -1466,7 +1570,7 @@ function numberIn(value: string, shape: Shape, shortcut: boolean): IdentifierKin
   for (let match = NHS_NUMBER.exec(value); match !== null; match = NHS_NUMBER.exec(value)) {
     const [, padding, first, second, last] = match as unknown as [string, string, string, string, string];
     // Zeros before a number are padding before ten digits that start 1 to 9, and never in a UUID that may be one.
-    if (padding !== '' && (first[0] === '0' || (UUID.test(value) && !ZEROS_FIRST.test(value)))) continue;
+    if (padding !== '' && (first[0] === '0' || (isUuidShape(value) && !ZEROS_FIRST.test(value)))) continue;
     const end = match.index + match[0].length;
     if (isNumberInRange(`${first}${second}${last}`) && !startsIdDate(value, end - 4)) return 'nhs_number';
   }
@@ -1686,7 +1790,12 @@ function identifierIn(text: string, shortcut: boolean): IdentifierKind | undefin
     return 'date_of_birth';
   }
   if (value.length === UUID_LENGTH && uuidHoldsBirthDate(value, shape.letters === 0)) return 'date_of_birth';
-  return digits >= OLD_DATE_MIN_DIGITS ? formsAlone(value, masked, maskedShape, shortcut) : undefined;
+  if (digits < SHORT_DATE_MIN_DIGITS) return undefined;
+  const alone = formsAlone(value, masked, maskedShape, shortcut);
+  // sec34's numbers with words (both need ten digits and two letters: most cells are spared the call).
+  if (alone !== undefined || (shortcut && (maskedShape.digits < NHS_NUMBER_DIGITS || maskedShape.letters < 2)))
+    return alone;
+  return numberWithWordsIn(masked, maskedShape, shortcut);
 }
 
 /**
@@ -1710,6 +1819,126 @@ function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut:
   return undefined;
 }
 
+/** Whether value[from, to) is digits. */
+function digitsAt(value: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigit(value, i)) return false;
+  return true;
+}
+/**
+ * sec34: an NHS (or CHI) number with one letter, the same both times, between its 3-3-4 groups, standing alone
+ * (`943x476x5919`: sec33's red-team pass got it into curated Parquet). Two different letters (an id's fields,
+ * `943x476y5919`) or a letter glued before it (an id's prefix, `EV943x476x5919`) are left, and the check digit (or a CHI
+ * number's date) decides, as for ten digits standing alone: ids of this exact shape are rare, and 1 in 11 of them
+ * passes the check. A loop over the text's characters, the letter four places on asked for first (a timestamp's T and
+ * Z, on every row, are not).
+ */
+function hasLetteredNhsNumber(value: string): boolean {
+  // A timestamp's start, `2026-01-02T12:`, on every row: no three digits stand together before its 14th character but
+  // the year's, and a letter follows them only past its hour, so a number's first letter is at 17 or after.
+  const iso =
+    value.charCodeAt(4) === 45 &&
+    value.charCodeAt(7) === 45 &&
+    value.charCodeAt(10) === 84 &&
+    value.charCodeAt(13) === 58;
+  for (let i = iso ? 17 : 3; i + 8 < value.length; i++) {
+    // A letter standing apart from other letters, with a digit or a separator each side.
+    if (!isLetter(value, i) || isLetter(value, i - 1) || isLetter(value, i + 1)) continue;
+    const code = value.charCodeAt(i);
+    const before = skipSeparators(value, i - 1, -1);
+    const start = before - 2;
+    if (before < 2 || !digitsAt(value, start, before + 1)) continue;
+    if (isDigit(value, start - 1) || isLetter(value, start - 1)) continue;
+    const second = skipSeparators(value, i + 1, 1);
+    if (!digitsAt(value, second, second + 3)) continue;
+    const letter = skipSeparators(value, second + 3, 1);
+    if (value.charCodeAt(letter) !== code) continue;
+    const last = skipSeparators(value, letter + 1, 1);
+    const end = last + 4;
+    if (end > value.length || !digitsAt(value, last, end) || isDigit(value, end) || isLetter(value, end)) continue;
+    if (isNumberInRange(`${value.slice(start, start + 3)}${value.slice(second, second + 3)}${value.slice(last, end)}`))
+      return true;
+  }
+  return false;
+}
+/** The most separators read each side of the letter in a lettered NHS number (R37-6: `943-x-476-x-5919`). */
+const LETTER_SEPARATORS = 3;
+/**
+ * From `from`, stepping by `step`, past up to LETTER_SEPARATORS characters that are neither letters nor digits: where
+ * the next letter or digit is, or a place with none (past the text's end, or past too many separators).
+ */
+function skipSeparators(value: string, from: number, step: 1 | -1): number {
+  let at = from;
+  for (let n = 0; n <= LETTER_SEPARATORS; n++, at += step) {
+    if (at < 0 || at >= value.length || isDigit(value, at) || isLetter(value, at)) return at;
+  }
+  return -1;
+}
+/**
+ * sec34: a UK number without its 0 after a word that says telephone (`tel.7700.900.123`, `phone-20-7946-0958`,
+ * `Mobile: 7700 900123`, `telno7700900123`: sec33's pass got the first into curated Parquet; standing alone a bare
+ * mobile's 7 and nine digits together is read, TELEPHONE, but a landline's ten digits from 1 or 2 are any numeric id's
+ * 1 time in 5). The word (tel, telephone, phone, mob, mobile, cell, cellphone, landline, and no, num, number or nr
+ * after it) stands apart from other letters; then 0 to 3 separators and ten digits, grouped as people write a number
+ * (groupedAsWritten), from an area code 11-19, 20 and 03-08 (London's 020 3.. to 020 8..), 23, 24, 28, 29 (Ofcom: no
+ * number starts 021, 022 or 025-027; review 37 saw `Telephone_2656.602614`, a word and two numbers), or a mobile's 71-75,
+ * 77-79; not beside another digit. A landline is read only in groups (`20-7946-0958`, `161 496 0000`), a mobile in
+ * groups or together (R37-1: ten digits together from 1 or 2 after the word are a telephone contact's id with a Unix
+ * time in seconds, `telephone-1767225600`, every second from Nov 2023 to Feb 2027 starts 17, or a counter,
+ * `tel.2345678901`; `tel 2079460958` passes for it). Not read: digits that start or end with a date of an id's years written together
+ * (`TEL-2026051234`, a telephone contact's event id, a date and a sequence: isIdDate8, isIdDate6), and counters
+ * (`TEL-0000000123`, `TEL-2000000001`: no area code starts so).
+ */
+const PHONE_WORD = `${WORD_START}(?:${['telephone', 'tel', 'phone', 'mobile', 'mob', 'cellphone', 'cell', 'landline'].map(anyCase).join('|')})(?:[^A-Za-z0-9]{0,3}(?:${['number', 'num', 'no', 'nr'].map(anyCase).join('|')}))?`;
+const PHONE_WORD_NUMBER = new RegExp(
+  `${PHONE_WORD}[^A-Za-z0-9+]{0,3}((?:1[1-9]|2[03489]|7[1-57-9])(?:[^A-Za-z0-9+]{0,${MAX_SEPARATOR_RUN}}\\d){8})(?!\\d)`,
+  'g',
+);
+/** The digits a number without its 0 has (a mobile's 7 and nine, an area code's and the rest). */
+const NUMBER_WITHOUT_ZERO_DIGITS = 10;
+/** The fewest letters a word that says telephone has (`tel`, `mob`). */
+const PHONE_WORD_MIN_LETTERS = 3;
+
+/** Whether the text holds a number without its 0 after a word that says telephone (above). */
+function hasNumberAfterPhoneWord(value: string): boolean {
+  PHONE_WORD_NUMBER.lastIndex = 0;
+  for (let match = PHONE_WORD_NUMBER.exec(value); match !== null; match = PHONE_WORD_NUMBER.exec(value)) {
+    const grouped = match[1] as string;
+    let digits = '';
+    for (let i = 0; i < grouped.length; i++) if (isDigit(grouped, i)) digits += grouped[i];
+    if (
+      digits.length === NUMBER_WITHOUT_ZERO_DIGITS &&
+      !(digits.startsWith('20') && (digits.charCodeAt(2) < 51 || digits.charCodeAt(2) > 56)) &&
+      // A landline's ten digits together are an id's Unix time or counter as often (R37-1): only a mobile's.
+      (grouped.length > NUMBER_WITHOUT_ZERO_DIGITS || digits.charCodeAt(0) === 55) &&
+      groupedAsWritten(grouped) &&
+      !(isIdDate8(digits, 0) || isIdDate6(digits, 0) || isIdDate6(digits, 4) || isIdDate8(digits, 2))
+    ) {
+      return true;
+    }
+    PHONE_WORD_NUMBER.lastIndex = match.index + 1;
+  }
+  return false;
+}
+
+/** An NHS number with letters between its groups, or a number without its 0 after a word (above), in a text. */
+function numberWithWordsIn(value: string, shape: Shape, shortcut: boolean): IdentifierKind | undefined {
+  // Not in a pseudonym's shape: a UUID's last group is twelve hex digits, and 3-3-4 digits with one hex letter twice
+  // there are chance (17 of 1,000,000 random UUIDs were refused before this). Asked first, so a UUID (an event_id in
+  // many systems: ten digits and two letters nearly always) is spared both scans (R37-5); no word that says telephone
+  // is hex letters only, so neither reading can find anything in a text of that shape.
+  if ((shape.hex || value.length === UUID_LENGTH) && chancePseudonym(value, shape)) return undefined;
+  if ((!shortcut || (shape.digits >= NHS_NUMBER_DIGITS && shape.letters >= 2)) && hasLetteredNhsNumber(value)) {
+    return 'nhs_number';
+  }
+  if (
+    (!shortcut || (shape.digits >= NUMBER_WITHOUT_ZERO_DIGITS && shape.letters >= PHONE_WORD_MIN_LETTERS)) &&
+    hasNumberAfterPhoneWord(value)
+  ) {
+    return 'telephone';
+  }
+  return undefined;
+}
+
 /**
  * An old date alone (OLD_DATE_ALONE). On most cells with five digits (every row's dates and ids), so told by its first
  * characters before the expression: a year first starts 19 or 200; a day first is one or two digits and then no digit
@@ -1718,7 +1947,7 @@ function formsAlone(value: string, masked: string, maskedShape: Shape, shortcut:
  * an id starting with other letters (`R202605-2565`, `EV-...`) are none of these.
  */
 function isOldDateAlone(value: string): boolean {
-  if (value.length > OLD_DATE_ALONE_MAX) return false;
+  if (value.length > OLD_DATE_ALONE_MAX || value.length < OLD_DATE_ALONE_MIN) return false;
   const first = value.charCodeAt(0);
   if (first !== 32) {
     const second = value.charCodeAt(1);
@@ -1727,7 +1956,7 @@ function isOldDateAlone(value: string): boolean {
     const dayFirst = first >= 48 && first <= 57 && !(second >= 48 && second <= 57 && third >= 48 && third <= 57);
     if (!yearFirst && !dayFirst && !startsNamed(value, first)) return false;
   }
-  return OLD_DATE_ALONE.test(value);
+  return OLD_DATE_ALONE.test(value) || SHORT_DATE_ALONE.test(value);
 }
 
 /** Whether a text starts with a month's or a weekday's first three letters, in any case. */
@@ -1924,7 +2153,7 @@ function isOldDateTogether(eight: string): boolean {
 }
 /** Whether a UUID's shape holds a date of birth in whole groups, with no hex letter or zeros beside it (above). */
 function uuidHoldsBirthDate(value: string, noLetter: boolean): boolean {
-  if (!UUID.test(value)) return false;
+  if (!isUuidShape(value)) return false;
   return UUID_DATE_PLACES.some(([first, second]) => {
     if (!isOldDateTogether(`${value.slice(first, first + 4)}${value.slice(second, second + 4)}`)) return false;
     if (noLetter) return true;

@@ -54,6 +54,7 @@ export function createUploadHandler(deps: {
       const response = await api.handle({
         method: event.requestContext.http.method,
         path: event.rawPath,
+        query: new URLSearchParams(event.rawQueryString ?? ''),
         authorization: event.headers?.authorization,
         body,
       });

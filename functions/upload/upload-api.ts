@@ -20,6 +20,11 @@ export interface UploadApiRequest {
   /** The Authorization header: Bearer spu_... */
   readonly authorization?: string;
   readonly body?: string;
+  /**
+   * The request's query string, parsed. Neither route takes one: a non-empty query is refused (400) after the token,
+   * in the core so the local server and the Lambda answer alike (sec34, R37-4). Absent: none sent.
+   */
+  readonly query?: URLSearchParams;
 }
 
 export type UploadApiResponse = HttpResponse;
@@ -123,6 +128,11 @@ export class UploadApi {
       const response = errorResponse(error);
       if (response) return response;
       throw error;
+    }
+    // A route that takes no query refuses one, as the metrics API's JSON routes do (sec33, sec34).
+    if (request.query !== undefined && !request.query.keys().next().done) {
+      const route = request.path === '/api/uploads' ? '/api/uploads' : '/api/uploads/<id>';
+      return json(400, { error: `${route} takes no query parameters` });
     }
     if (request.path === '/api/uploads') {
       if (request.method !== 'POST') return json(405, { error: 'use POST to request an upload' });

@@ -3,8 +3,8 @@
  * column, which takes any 1-64 characters of `A-Z a-z 0-9 . _ : -`, or person_id) of a two-row community connection
  * file, the file is ingested as an upload, and the curated Parquet it wrote is read back with DuckDB: a shape found
  * there reached curated Parquet past the guard. Prints one line a shape: refused (and why, by its receipt's code),
- * quarantined, or REACHED PARQUET. Shapes from the command line, or the built-in list (sec33's pass: near-misses and
- * what README's guard paragraph leaves on purpose, to see it still does).
+ * quarantined, or REACHED PARQUET. Shapes from the command line, or the built-in list (sec33's pass: near-misses, most
+ * caught since sec34, and what README's guard paragraph leaves on purpose, to see it still does).
  *   npx tsx test/bench/guard-parquet-probe.ts ['shape' | 'column=shape' ...]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,19 +22,22 @@ const BUILT_IN = [
   'referral_id=Feb-03-1970',
   'event_id=3rd-Feb-1970',
   'provider_id=1970-Feb-03',
-  // Near-misses found by sec33's pass (left: see README's guard paragraph).
+  // Near-misses found by sec33's pass, caught since sec34.
   'provider_id=943x476x5919',
   'provider_id=tel.7700.900.123',
+  'provider_id=phone-20-7946-0958',
   'provider_id=jane.doe.nhs.net',
-  'provider_id=94347659190',
   'provider_id=N.Smith.1970',
+  'provider_id=12-25-1970',
+  'provider_id=03-02-70',
+  'provider_id=03-FEB-70',
   `person_id=${'0'.repeat(53)}07700900123`,
   `person_id=07700900123${'a'.repeat(53)}`,
   // Left on purpose (README).
+  'provider_id=94347659190',
   'provider_id=2079460958',
   'provider_id=John.Smith',
   'provider_id=19700203',
-  'provider_id=03-02-70',
   'provider_id=1970-02-03.1',
   // Caught (a check that the probe sees a refusal).
   'provider_id=9434765919',

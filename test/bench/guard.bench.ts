@@ -522,6 +522,13 @@ const ADVERSARIAL: [string, (length: number) => string][] = [
   ['dotted words and spaced at, no domain', (n) => 'j.doe at '.repeat(n / 9)],
   ['spaced at, then labels with no ending', (n) => `j.doe at ${'x.'.repeat(n / 2)}`],
   ['a long word, spaced at and a domain', (n) => `${'j'.repeat(n)} at nhs.uk`],
+  // sec34's readings: labels before a mailbox domain that never comes; a word that says telephone and nine digits; an
+  // initial and a capitalised word with no year; 3-3-4 digits with a letter between, one digit short.
+  ['dotted labels, no mailbox domain', (n) => 'ja.do.nhs.ne '.repeat(n / 13)],
+  ['a long local part, then a domain', (n) => `${'j.'.repeat(n / 2)}nhs.net`],
+  ['tel and nine digits, repeated', (n) => 'tel.770.090.012 '.repeat(n / 16)],
+  ['initials and a name, no year', (n) => 'N.J.Smith.197 '.repeat(n / 14)],
+  ['lettered 3-3-4, one digit short', (n) => '943x476x591 '.repeat(n / 12)],
 ];
 // CPU time, not wall: on a loaded machine a few milliseconds of wall time is mostly waiting for a core (at load 36 a
 // text's 64 KB / 16 KB ratio by the best of 5 wall times swung from 4 to 53 between runs; by CPU it stays about 4).

@@ -104,6 +104,45 @@ describe('the upload Lambda handler against s3rver', () => {
   });
 });
 
+// R37-4: the local server refused a query string on /api/uploads (sec34) but the Lambda passed only rawPath to
+// UploadApi, so behind CloudFront the same request was served; the core refuses it now, for both.
+describe('the upload Lambda refuses a query string on /api/uploads, as the local server does', () => {
+  const withQuery = (method: 'GET' | 'POST', path: string, query: string, authorization = `Bearer ${token}`) => {
+    const e = structuredClone(recorded);
+    e.headers.authorization = authorization;
+    e.rawPath = path;
+    e.rawQueryString = query;
+    e.requestContext.http.method = method;
+    e.requestContext.http.path = path;
+    if (method === 'GET') {
+      e.routeKey = 'GET /api/uploads/{id}';
+      delete e.body;
+      e.isBase64Encoded = false;
+    }
+    return handler(e, context);
+  };
+
+  it.each([
+    ['POST', '/api/uploads', 'x=1', '/api/uploads takes no query parameters'],
+    ['POST', '/api/uploads', 'pcn_code=U00002', '/api/uploads takes no query parameters'],
+    ['GET', '/api/uploads/U00001-0123', 'x=1', '/api/uploads/<id> takes no query parameters'],
+  ] as const)('%s %s?%s with a valid token: 400', async (method, path, query, error) => {
+    const before = await store.list('');
+    const response = await withQuery(method, path, query);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({ error });
+    expect(await store.list('')).toEqual(before);
+  });
+
+  it('without a valid token, 401 first', async () => {
+    expect(await withQuery('POST', '/api/uploads', 'x=1', 'Bearer nope')).toMatchObject({ statusCode: 401 });
+  });
+
+  it('with an empty query, answered as before', async () => {
+    expect(await withQuery('GET', '/api/uploads/U00001-0123', '')).toMatchObject({ statusCode: 404 });
+  });
+});
+
 // Review 13, R13-6: the API's execute-api address answered anyone, past CloudFront's UK-only fence; these routes need
 // no Cognito JWT at the gateway. CloudFront adds the secret header (the fixture carries the test's value).
 describe('the upload Lambda answers only requests that came through CloudFront', () => {

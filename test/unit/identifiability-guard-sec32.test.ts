@@ -109,7 +109,7 @@ describe('a date of birth standing alone, the whole of a cell (ids take any such
     ['an old timestamp with an offset and a time of day', '2005-05-01T10:00:00+01:00'],
     ['a year alone', '1970'],
     ['eight digits together (a system’s number as often)', '19700203'],
-    ['a two-digit year', '03-02-70'],
+    ['a two-digit year of the contract’s events (a two-digit year 31 to 09 is read since sec34)', '03-02-19'],
     ['a day 32', '32-01-1970'],
     ['a date and a sequence', '1970-02-03-0001'],
   ])('%s passes', (_what, text) => {

@@ -407,7 +407,9 @@ describe('the digits shortcut (ten digits without a letter, or a colon for a tel
     expect(findIdentifier('07700:900123')).toBe('telephone');
     expect(findIdentifier('2026-01-02T07:00:00 900123')).toBeUndefined();
     expect(findIdentifier('943:476:5919')).toBe('nhs_number');
-    expect(findIdentifier('943x476x5919')).toBeUndefined();
+    // One letter, the same, between 3-3-4 groups standing alone is read since sec34; a letter between other groupings is not.
+    expect(findIdentifier('943x476x5919')).toBe('nhs_number');
+    expect(findIdentifier('94x34x76x59x19')).toBeUndefined();
   });
 });
 
