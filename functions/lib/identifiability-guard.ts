@@ -1829,8 +1829,9 @@ function digitsAt(value: string, from: number, to: number): boolean {
  * (`943x476x5919`: sec33's red-team pass got it into curated Parquet). Two different letters (an id's fields,
  * `943x476y5919`) or a letter glued before it (an id's prefix, `EV943x476x5919`) are left, and the check digit (or a CHI
  * number's date) decides, as for ten digits standing alone: ids of this exact shape are rare, and 1 in 11 of them
- * passes the check. A loop over the text's characters, the letter four places on asked for first (a timestamp's T and
- * Z, on every row, are not).
+ * passes the check. Since review 37's R37-6 the letter may have 0 to LETTER_SEPARATORS separators on each side
+ * (`943-x-476-x-5919`). A loop over the text's characters from each lone letter (a timestamp's T and Z, on every row,
+ * start past the date and hour).
  */
 function hasLetteredNhsNumber(value: string): boolean {
   // A timestamp's start, `2026-01-02T12:`, on every row: no three digits stand together before its 14th character but

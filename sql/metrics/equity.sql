@@ -70,7 +70,8 @@ moved AS (
 -- repeated_people read below; refresh-profile.ts with PROFILE_BASELINE at load 8-12: 7.03 -> 6.78; the same rows, 0
 -- and 0; issue 17.) One grouping set per dimension, told apart by GROUPING (0: the column is grouped; DuckDB and
 -- Trino alike, https://trino.io/docs/current/functions/aggregate.html#grouping), in one pass over the referrals, and
--- the PCN's deprivation quintile joined to its PCN-year's row of the fifth set, not to every referral; the counts
+-- the PCN's deprivation quintile joined on the PCN to the grouped rows (every set's, used by the fifth), not to every
+-- referral; the counts
 -- are sums of 1s and 0s, not count(*) FILTER (DuckDB evaluates each FILTER apart over the whole chunk): each referral
 -- was put once per dimension through one hash table before, 16.7 million rows nationally, and counted with FILTERs
 -- (issue 17, perfq34).
