@@ -452,7 +452,7 @@ export function imposedColumns(
 
 /**
  * The shared cells a document withholds from the reader: `*`, or its row left out (the audit withholds a year's rows
- * below England) where the exact row had a count.
+ * below England) where the exact row had a count. readJointCells' `suppressed` (review 38, R38-2: one reading).
  */
 export function suppressedJointCells(
   document: string,
@@ -461,34 +461,13 @@ export function suppressedJointCells(
   joint: readonly JointCount[],
   ids = new JointCellIds(),
 ): Set<string> {
-  const suppressed = new Set<string>();
-  const shown = new Set<string>();
-  sharedCellsOf(
-    document,
-    published,
-    joint,
-    (row, column, id) => {
-      if (row[column] === SUPPRESSED) suppressed.add(id);
-      else if (typeof row[column] === 'number') shown.add(id);
-    },
-    ids,
-  );
-  // By cell, whatever the rows' numbers: a document may add rows as well as leave some out (equity's padded groups).
-  sharedCellsOf(
-    document,
-    exact,
-    joint,
-    (row, column, id) => {
-      if (typeof row[column] === 'number' && !shown.has(id)) suppressed.add(id);
-    },
-    ids,
-  );
-  return suppressed;
+  return readJointCells(document, exactJointCells(document, exact, joint, ids).ids, published, joint, ids).suppressed;
 }
 
 /**
  * The shared cells a document withholds by leaving their row out (the audit withholds a period's rows below England)
  * where the exact row had a count: among suppressedJointCells, those not shown as `*` (jointFixedPoint's `withheldOf`).
+ * readJointCells' `leftOut`.
  */
 export function rowsLeftOutJointCells(
   document: string,
@@ -497,28 +476,7 @@ export function rowsLeftOutJointCells(
   joint: readonly JointCount[],
   ids = new JointCellIds(),
 ): Set<string> {
-  const left = new Set<string>();
-  // By cell, whatever the rows' numbers: a document may add rows as well as leave some out (equity's padded groups).
-  const seen = new Set<string>();
-  sharedCellsOf(
-    document,
-    published,
-    joint,
-    (_row, _column, id) => {
-      seen.add(id);
-    },
-    ids,
-  );
-  sharedCellsOf(
-    document,
-    exact,
-    joint,
-    (row, column, id) => {
-      if (typeof row[column] === 'number' && !seen.has(id)) left.add(id);
-    },
-    ids,
-  );
-  return left;
+  return readJointCells(document, exactJointCells(document, exact, joint, ids).ids, published, joint, ids).leftOut;
 }
 
 /**
@@ -551,9 +509,10 @@ export function exactJointCells(
 }
 
 /**
- * What jointFixedPoint reads of a member's control, in one pass over its published rows: `suppressed` is
- * suppressedJointCells, `leftOut` rowsLeftOutJointCells and `shown` jointCells of the published rows (each as those
- * make it, in the same order), `exactIds` the exact rows' cells holding a count (exactJointCells).
+ * What jointFixedPoint reads of a member's control, in one pass over its published rows: `suppressed` (a shared cell
+ * `*`, or holding a count in the exact rows and not shown), `leftOut` (holding a count in the exact rows and in no
+ * published row) and `shown` (jointCells of the published rows, in the same order); `exactIds` the exact rows' cells
+ * holding a count (exactJointCells).
  */
 export function readJointCells(
   document: string,
