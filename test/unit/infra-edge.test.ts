@@ -185,6 +185,7 @@ describe('the edge stack alarms on blocks, in us-east-1 where the web ACL publis
   it("each rate rule's BlockedRequests: any block in 5 minutes (someone's address is shut out for 5 minutes or more)", () => {
     for (const name of [EDGE_RULES.apiRate, EDGE_RULES.uploadsRate]) {
       const alarm = alarmNamed(`${name}Blocked`);
+      // Named first, so a missing alarm fails with its name rather than at the properties below.
       expect(alarm, name).toBeDefined();
       expect(alarm?.Properties, name).toMatchObject({
         Namespace: 'AWS/WAFV2',
@@ -207,6 +208,7 @@ describe('the edge stack alarms on blocks, in us-east-1 where the web ACL publis
 
   it("the managed groups' blocks together: 100 or more in 5 minutes (a surge above the internet's background, or a false positive on real users)", () => {
     const alarm = alarmNamed('ManagedRulesBlocked');
+    // Found first, so a missing alarm fails here rather than at its properties below.
     expect(alarm).toBeDefined();
     expect(alarm?.Properties).toMatchObject({ Threshold: 100, EvaluationPeriods: 1 });
     const metrics = alarm?.Properties.Metrics as Loose[];
