@@ -1,13 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IMetric,
-  MathExpression,
-  Metric,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -150,7 +143,7 @@ const ratePerIp = (
 export class EdgeStack extends Stack {
   readonly webAcl: CfnWebACL;
   readonly logs: LogGroup;
-  readonly alarms: Alarm[] = [];
+  readonly alarms: Alarm[];
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -237,13 +230,14 @@ export class EdgeStack extends Stack {
     // topic are in the deployment's region, and an alarm's SNS action is a topic in its own region: so a topic here,
     // encrypted and open to this stack's alarms only, as the pipeline's (constructs/alarm-topic.ts), e-mailing the same
     // alarmEmails. Each address confirms this subscription too.
-    const { topic } = makeAlarmTopic(this, {
+    const { alarms, alarm } = makeAlarmTopic(this, {
       alarmPrefix: `${this.stackName}-`,
       description: 'Social prescribing edge (web ACL) alarm notifications',
       displayName: 'Social prescribing edge alarms',
       emails: config.alarmEmails,
       retainData: retain,
     });
+    this.alarms = alarms;
     const blocked = (rule: string) =>
       new Metric({
         namespace: 'AWS/WAFV2',
@@ -252,19 +246,6 @@ export class EdgeStack extends Stack {
         statistic: 'Sum',
         period: Duration.minutes(5),
       });
-    const alarm = (name: string, description: string, metric: IMetric, threshold: number) => {
-      const a = new Alarm(this, name, {
-        alarmName: `${this.stackName}-${name}`,
-        alarmDescription: description,
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      a.addAlarmAction(new SnsAction(topic));
-      this.alarms.push(a);
-    };
     // Any rate block: one address has sent more than its limit in 5 minutes and is refused for 5 minutes or more. An
     // attack, a runaway script, or many users behind one NHS gateway address (then raise edgeRateLimits: README).
     alarm(

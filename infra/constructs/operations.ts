@@ -1,9 +1,8 @@
 import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
-  Alarm,
+  type Alarm,
   ComparisonOperator,
-  type IMetric,
   MathExpression,
   Metric,
   TreatMissingData,
@@ -58,42 +57,22 @@ export interface OperationsProps {
 export class Operations extends Construct {
   readonly topic: Topic;
   readonly key: Key;
-  readonly alarms: Alarm[] = [];
+  readonly alarms: Alarm[];
   readonly dataStale: Alarm;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const alarmPrefix = `${stack.stackName}-`;
     // The encrypted topic CloudWatch may publish to for this stack's alarms only (alarm-topic.ts).
-    ({ key: this.key, topic: this.topic } = makeAlarmTopic(this, {
-      alarmPrefix,
+    const made = makeAlarmTopic(this, {
+      alarmPrefix: `${stack.stackName}-`,
       description: 'Social prescribing pipeline alarm notifications',
       displayName: 'Social prescribing pipeline alarms',
       emails: props.alarmEmails,
       retainData: props.retainData,
-    }));
-
-    const alarm = (
-      name: string,
-      description: string,
-      metric: IMetric,
-      threshold: number,
-      comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    ) => {
-      const a = new Alarm(this, name, {
-        alarmName: `${alarmPrefix}${name}`,
-        alarmDescription: description,
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: comparison,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      a.addAlarmAction(new SnsAction(this.topic));
-      this.alarms.push(a);
-      return a;
-    };
+    });
+    ({ key: this.key, topic: this.topic, alarms: this.alarms } = made);
+    const { alarm } = made;
     props.deadLetterQueues.forEach((queue, i) => {
       alarm(
         `DeadLetters${i}`,
@@ -196,17 +175,13 @@ export class Operations extends Construct {
         period: window,
         label: 'ingests that did not fail',
       });
-      const noUpload = new Alarm(this, 'NoUploadLanded', {
-        alarmName: `${alarmPrefix}NoUploadLanded`,
-        alarmDescription: `No upload has been ingested for ${window.toHumanString()}: PCN uploads may be failing before they land (check the uploaders' exit codes, ApiThrottled, UploadErrors), or none were due (README, "Before the first deploy").`,
-        metric: succeeded,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.BREACHING,
-      });
-      noUpload.addAlarmAction(new SnsAction(this.topic));
-      this.alarms.push(noUpload);
+      alarm(
+        'NoUploadLanded',
+        `No upload has been ingested for ${window.toHumanString()}: PCN uploads may be failing before they land (check the uploaders' exit codes, ApiThrottled, UploadErrors), or none were due (README, "Before the first deploy").`,
+        succeeded,
+        1,
+        { comparison: ComparisonOperator.LESS_THAN_THRESHOLD, treatMissingData: TreatMissingData.BREACHING },
+      );
     }
 
     alarm(
@@ -262,18 +237,14 @@ export class Operations extends Construct {
       statistic: 'Sum',
       period: staleAfter,
     });
-    this.dataStale = new Alarm(this, 'DataStale', {
-      alarmName: `${alarmPrefix}DataStale`,
-      alarmDescription: `No metric refresh has published for ${staleAfter.toHumanString()} (this alarm then shows INSUFFICIENT_DATA, by design: see infra/constructs/operations.ts): the dashboard's figures are going stale.`,
-      metric: published,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.MISSING,
-    });
+    this.dataStale = alarm(
+      'DataStale',
+      `No metric refresh has published for ${staleAfter.toHumanString()} (this alarm then shows INSUFFICIENT_DATA, by design: see infra/constructs/operations.ts): the dashboard's figures are going stale.`,
+      published,
+      1,
+      { comparison: ComparisonOperator.LESS_THAN_THRESHOLD, treatMissingData: TreatMissingData.MISSING },
+    );
     this.dataStale.addInsufficientDataAction(new SnsAction(this.topic));
-    this.dataStale.addAlarmAction(new SnsAction(this.topic));
-    this.alarms.push(this.dataStale);
 
     if ((props.alarmEmails ?? []).length === 0) {
       Annotations.of(this).addWarningV2(
