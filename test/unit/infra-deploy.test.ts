@@ -1,31 +1,18 @@
 import { runInNewContext } from 'node:vm';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { QUERY_TABLES } from '../../functions/contract/index.ts';
 import { DATA_AS_OF_TABLES } from '../../functions/refresh/data-as-of.ts';
 import { PUBLISH_METRIC as EMITTED_METRIC } from '../../functions/refresh/handler.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
-import { buildApp } from '../../infra/app.ts';
 import { ConfigError, parseConfig } from '../../infra/config.ts';
 import { SPA_ROUTING_CODE } from '../../infra/constructs/dashboard-site.ts';
 import { PUBLISH_METRIC } from '../../infra/constructs/operations.ts';
-import { actionMatches, leastPrivilegeViolations, type TemplateJson } from '../support/iam-rules.ts';
-
-// Template assertions need no Lambda bundles: esbuild would run five times a synth. npm run synth (and test:aws,
-// which reads cdk.out) bundles for real. The context key is the one the CLI sets (aws/aws-cdk#18125, #9889).
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+import { actionMatches, leastPrivilegeViolations } from '../support/iam-rules.ts';
+import { ACCOUNT, type Loose, synthApp, templateOf } from '../support/synth.ts';
 
 // What a first deploy needs to succeed and to be operable (issue 12: items 1, 4, 5, 7, 8, 12, 13), asserted on the
 // synthesised template under cdk-nag (app.synth() throws on any unacknowledged finding).
-/** A value of the synthesised template, loosely typed as the assertions library gives it. */
-type Loose = ReturnType<Template['toJSON']>[string];
-const synth = (config: Record<string, unknown>): { Resources: Record<string, Loose> } & TemplateJson => {
-  const { app, stack } = buildApp(new App({ context: { config, ...NO_BUNDLING } }));
-  app.synth();
-  return Template.fromStack(stack).toJSON() as { Resources: Record<string, Loose> } & TemplateJson;
-};
-const ACCOUNT = '111122223333';
+const synth = (config: Record<string, unknown>) => templateOf(synthApp(config).stack);
 const template = synth({ name: 'sp-outcomes', account: ACCOUNT });
 const configured = synth({
   name: 'sp-outcomes',
@@ -214,15 +201,9 @@ describe('only CloudFront reaches the API functions: a secret origin header, nev
 // accept (the functions take the current and the previous value, CloudFront keeps sending the previous), send
 // (CloudFront sends the current), then none (the previous is no longer accepted: the template above).
 describe('changing the origin secret: the functions accept the previous value until CloudFront sends the new one', () => {
-  const withRotation = (step: unknown) => {
-    const { app, stack } = buildApp(
-      new App({
-        context: { config: { name: 'sp-outcomes', account: ACCOUNT }, ...NO_BUNDLING, originVerifyRotation: step },
-      }),
-    );
-    app.synth(); // cdk-nag: throws on any unacknowledged finding
-    return Template.fromStack(stack).toJSON() as typeof template;
-  };
+  // cdk-nag: the synth throws on any unacknowledged finding.
+  const withRotation = (step: unknown) =>
+    templateOf(synthApp({ name: 'sp-outcomes', account: ACCOUNT }, { originVerifyRotation: step }).stack);
   const header = (t: typeof template) =>
     (firstOf(t, 'AWS::CloudFront::Distribution')[1].Properties.DistributionConfig.Origins as Loose[])
       .filter((o) => o.CustomOriginConfig)

@@ -1,27 +1,16 @@
-import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ORIGIN_VERIFY_HEADER } from '../../functions/auth/origin-verify.ts';
-import { buildApp } from '../../infra/app.ts';
 import { parseConfig } from '../../infra/config.ts';
 import { EDGE_RULES, RATE_BLOCK_RETRY_AFTER_SECONDS } from '../../infra/edge-stack.ts';
+import { ACCOUNT, type Loose, synthApp } from '../support/synth.ts';
 
 // The per-client protection of the API (README, "What reaches the API"): an AWS WAF web ACL for CloudFront in the
 // us-east-1 edge stack, named by the pipeline's distribution, and CloudFront's secret header that the API functions
 // check. Synthesised offline under cdk-nag (app.synth() throws on any unacknowledged finding), no bundling.
-const ACCOUNT = '111122223333';
 const WEB_ACL = `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/webacl/sp-outcomes-edge/a1b2c3d4-5678-90ab-cdef-111122223333`;
-type Loose = ReturnType<Template['toJSON']>[string];
 
-const synth = (extra: Record<string, unknown> = {}) => {
-  const built = buildApp(
-    new App({
-      context: { config: { name: 'sp-outcomes', account: ACCOUNT, ...extra }, 'aws:cdk:bundling-stacks': [] },
-    }),
-  );
-  built.app.synth();
-  return built;
-};
+const synth = (extra: Record<string, unknown> = {}) => synthApp({ name: 'sp-outcomes', account: ACCOUNT, ...extra });
 const rulesOf = (edge: Template) => {
   const acls = Object.values(edge.findResources('AWS::WAFv2::WebACL')) as Loose[];
   expect(acls).toHaveLength(1);

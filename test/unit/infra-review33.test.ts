@@ -1,25 +1,14 @@
-import { App } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app.ts';
 import { ConfigError, parseConfig } from '../../infra/config.ts';
 import { TemplateAuthoriser } from '../aws/iam-authoriser.ts';
 import type { TemplateJson } from '../support/iam-rules.ts';
+import { ACCOUNT, type Loose, resourceId, synthApp, templateOf } from '../support/synth.ts';
 
 // Review 33's findings on the AWS column, asserted on the synthesised template (no bundling: the context key the CLI
 // sets, as infra-deploy.test.ts does) with IAM's evaluation (test/support/iam-rules.ts through TemplateAuthoriser).
-type Loose = ReturnType<Template['toJSON']>[string];
-const ACCOUNT = '111122223333';
-const { app, stack } = buildApp(
-  new App({ context: { config: { name: 'sp-outcomes', account: ACCOUNT }, 'aws:cdk:bundling-stacks': [] } }),
-);
-app.synth();
-const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, Loose> } & TemplateJson;
-const idOf = (type: string, prefix: string): string => {
-  const found = Object.entries(template.Resources).find(([id, r]) => r.Type === type && id.startsWith(prefix));
-  if (!found) throw new Error(`no ${type} named ${prefix}*`);
-  return found[0];
-};
+const template = templateOf(synthApp({ name: 'sp-outcomes', account: ACCOUNT }).stack);
+const idOf = (type: string, prefix: string): string => resourceId(template, type, prefix);
 const dataBucket = idOf('AWS::S3::Bucket', 'DataLakeData');
 const rights = new TemplateAuthoriser(template, { [dataBucket]: 'data' });
 const keyOf = (fn: string) => rights.credentialsFor(idOf('AWS::Lambda::Function', fn)).AWS_ACCESS_KEY_ID;
@@ -121,18 +110,9 @@ describe('R33-8: alarms on the upload and API functions and on the HTTP API stag
 // address off) synthesises under cdk-nag and uses them everywhere the address matters.
 const DASHBOARD_CERT = `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8091-a2b3c4d5e6f7`;
 const API_CERT = `arn:aws:acm:eu-west-2:${ACCOUNT}:certificate/1a2b3c4d-5e6f-7081-92a3-b4c5d6e7f809`;
-const withDomains = (extra: Record<string, unknown>) => {
-  const built = buildApp(
-    new App({
-      context: { config: { name: 'sp-outcomes', account: ACCOUNT, ...extra }, 'aws:cdk:bundling-stacks': [] },
-    }),
-  );
-  built.app.synth(); // cdk-nag's packs: an unacknowledged finding throws
-  return Template.fromStack(built.stack).toJSON() as {
-    Resources: Record<string, Loose>;
-    Outputs: Record<string, Loose>;
-  };
-};
+// cdk-nag's packs: an unacknowledged finding throws.
+const withDomains = (extra: Record<string, unknown>) =>
+  templateOf(synthApp({ name: 'sp-outcomes', account: ACCOUNT, ...extra }).stack);
 const ofType = (t: { Resources: Record<string, Loose> }, type: string) =>
   Object.entries(t.Resources).filter(([, r]) => r.Type === type);
 const distributionOf = (t: { Resources: Record<string, Loose> }) =>
@@ -348,12 +328,7 @@ describe('R33-8 follow-ups: throttled API requests and "no upload landed" alarm,
 
 describe('R33-3/R33-4: a synth without the domains says what that leaves open; with them, it does not', () => {
   const warnings = (extra: Record<string, unknown>) => {
-    const built = buildApp(
-      new App({
-        context: { config: { name: 'sp-outcomes', account: ACCOUNT, ...extra }, 'aws:cdk:bundling-stacks': [] },
-      }),
-    );
-    built.app.synth();
+    const built = synthApp({ name: 'sp-outcomes', account: ACCOUNT, ...extra });
     return Annotations.fromStack(built.stack)
       .findWarning('*', Match.anyValue())
       .map((w) => String(w.entry.data))

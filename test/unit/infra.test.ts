@@ -1,22 +1,14 @@
-import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { QUERY_TABLES } from '../../functions/contract/index.ts';
 import { SECURITY_HEADERS } from '../../functions/lib/security-headers.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
-import { buildApp } from '../../infra/app.ts';
 import { ConfigError, currentTargets, parseConfig } from '../../infra/config.ts';
 import { duckQuery } from '../support/files.ts';
+import { synthApp } from '../support/synth.ts';
 
-// Template assertions need no Lambda bundles: esbuild would run five times a synth. npm run synth (and test:aws,
-// which reads cdk.out) bundles for real. The context key is the one the CLI sets (aws/aws-cdk#18125, #9889).
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
-
-const synth = (config: Record<string, unknown> = {}) => {
-  const { app, stack } = buildApp(new App({ context: { config, ...NO_BUNDLING } }));
-  app.synth(); // runs cdk-nag's AwsSolutions and HIPAA Security packs: any unacknowledged finding throws
-  return Template.fromStack(stack);
-};
+// cdk-nag's AwsSolutions and HIPAA Security packs run on the synth: any unacknowledged finding throws.
+const synth = (config: Record<string, unknown> = {}) => Template.fromStack(synthApp(config).stack);
 const template = synth({ name: 'sp-outcomes', account: '111122223333' });
 /**
  * Every statement of a role's policies: CDK moves statements past the inline policy's size limit into managed
@@ -319,10 +311,7 @@ describe('renamed target keys', () => {
     expect(() => parseConfig({ targets: { link_workers_fte: 1_200, trained_link_workers: 1_100 } })).toThrow(
       'targets: link_workers_fte is the old name of trained_link_workers: set trained_link_workers only',
     );
-    const { app, stack } = buildApp(
-      new App({ context: { config: { name: 'sp-outcomes', targets: { link_workers_fte: 1_200 } }, ...NO_BUNDLING } }),
-    );
-    app.synth();
+    const { stack } = synthApp({ name: 'sp-outcomes', targets: { link_workers_fte: 1_200 } });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ TARGETS: '{"trained_link_workers":1200}' }) },
     });

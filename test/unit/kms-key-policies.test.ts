@@ -1,9 +1,7 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app.ts';
 import { TemplateAuthoriser } from '../aws/iam-authoriser.ts';
 import { KMS_SOURCES, type TemplateJson } from '../support/iam-rules.ts';
+import { ACCOUNT, resourceId, synthApp, templateOf } from '../support/synth.ts';
 
 /*
  * Review 33, R33-6d: every use of an encrypted resource is allowed by the key's policy as well as by the caller's IAM
@@ -12,19 +10,9 @@ import { KMS_SOURCES, type TemplateJson } from '../support/iam-rules.ts';
  * TemplateAuthoriser, which test:aws also uses for every call of the bundles. A service (CloudWatch Logs, EventBridge,
  * CloudWatch alarms) has no IAM policy: only a key policy statement naming it lets it use the key.
  */
-type Loose = ReturnType<Template['toJSON']>[string];
-const ACCOUNT = '111122223333';
-const { app, stack } = buildApp(
-  new App({ context: { config: { name: 'sp-outcomes', account: ACCOUNT }, 'aws:cdk:bundling-stacks': [] } }),
-);
-app.synth();
-const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, Loose> } & TemplateJson;
+const template = templateOf(synthApp({ name: 'sp-outcomes', account: ACCOUNT }).stack);
 const entries = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
-const idOf = (type: string, prefix: string): string => {
-  const found = entries(type).find(([id]) => id.startsWith(prefix));
-  if (!found) throw new Error(`no ${type} named ${prefix}*`);
-  return found[0];
-};
+const idOf = (type: string, prefix: string): string => resourceId(template, type, prefix);
 const dataBucket = idOf('AWS::S3::Bucket', 'DataLakeData');
 const resultsBucket = idOf('AWS::S3::Bucket', 'DataLakeAthenaResults');
 const dataKey = idOf('AWS::KMS::Key', 'DataLakeKey');
