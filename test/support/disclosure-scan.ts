@@ -1612,24 +1612,27 @@ export function parentsFrom(reference: string, meta: { icbs: { code: string; par
   };
 }
 
+/** cof_person's counts (each also adds up over the months of a year, by the month of referral). */
+const COF_PERSON_COUNTS = [
+  'episodes',
+  'engagement_cohort',
+  'engaged',
+  'connected',
+  'plans_agreed',
+  'outcome_cohort',
+  'splw_contacts',
+  'other_contacts',
+  'episodes_6_to_12_contacts',
+  'wellbeing_measured',
+  'wellbeing_improved',
+  'discharged',
+];
+
 /** What the method says is a count and a rate, per document (docs/methodology.md). */
 export const SCAN_SPEC: ScanSpec = {
   counts: {
     rollout: ['referrals', 'people_referred', 'declines', 'declined_after_referral'],
-    cof_person: [
-      'episodes',
-      'engagement_cohort',
-      'engaged',
-      'connected',
-      'plans_agreed',
-      'outcome_cohort',
-      'splw_contacts',
-      'other_contacts',
-      'episodes_6_to_12_contacts',
-      'wellbeing_measured',
-      'wellbeing_improved',
-      'discharged',
-    ],
+    cof_person: [...COF_PERSON_COUNTS],
     contacts_distribution: ['episodes'],
     wellbeing: ['people', 'improved'],
     cof_system: ['people', 'before_total', 'after_total'],
@@ -1662,21 +1665,7 @@ export const SCAN_SPEC: ScanSpec = {
       ...REFERRAL_SOURCES.map((s) => `source_${s}`),
       ...REFERRAL_REASONS.map((r) => `reason_${r}`),
     ],
-    cof_person: [
-      'episodes',
-      'engagement_cohort',
-      'engaged',
-      'connected',
-      'plans_agreed',
-      'outcome_cohort',
-      'splw_contacts',
-      'other_contacts',
-      'episodes_6_to_12_contacts',
-      'wellbeing_measured',
-      'wellbeing_improved',
-      'discharged',
-      ...DISCHARGE_REASONS.map((d) => `discharge_${d}`),
-    ],
+    cof_person: [...COF_PERSON_COUNTS, ...DISCHARGE_REASONS.map((d) => `discharge_${d}`)],
     cof_system: ['people', 'before_total', 'after_total'],
     cof_community: [
       'connections',
