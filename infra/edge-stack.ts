@@ -30,28 +30,28 @@ export interface EdgeStackProps extends StackProps {
   readonly config: DeploymentConfig;
 }
 
-/** A path-prefix match for a rate-based rule's scope-down statement (the URI path as sent, not transformed). */
-const pathStartsWith = (prefix: string): CfnWebACL.StatementProperty => ({
+/** A byte match of a part of the request as sent (not transformed). */
+const byteMatch = (
+  fieldToMatch: CfnWebACL.FieldToMatchProperty,
+  positionalConstraint: 'STARTS_WITH' | 'EXACTLY',
+  searchString: string,
+): CfnWebACL.StatementProperty => ({
   byteMatchStatement: {
-    fieldToMatch: { uriPath: {} },
-    positionalConstraint: 'STARTS_WITH',
-    searchString: prefix,
+    fieldToMatch,
+    positionalConstraint,
+    searchString,
     textTransformations: [{ priority: 0, type: 'NONE' }],
   },
 });
+
+/** A path-prefix match for a rate-based rule's scope-down statement (the URI path as sent, not transformed). */
+const pathStartsWith = (prefix: string) => byteMatch({ uriPath: {} }, 'STARTS_WITH', prefix);
 
 /**
  * The request's method, exactly (WAF's `Method` field to match: "Inspect the HTTP method of the web request", JSON
  * `"Method": {}`: https://docs.aws.amazon.com/waf/latest/APIReference/API_Method.html).
  */
-const methodIs = (method: string): CfnWebACL.StatementProperty => ({
-  byteMatchStatement: {
-    fieldToMatch: { method: {} },
-    positionalConstraint: 'EXACTLY',
-    searchString: method,
-    textTransformations: [{ priority: 0, type: 'NONE' }],
-  },
-});
+const methodIs = (method: string) => byteMatch({ method: {} }, 'EXACTLY', method);
 
 /**
  * Metrics for every rule; no sampled requests: a sample keeps the request's headers, the PCN uploaders' bearer tokens
