@@ -467,16 +467,9 @@ export function recoveredCells(
   /** The other documents published with it (for the totals of spec.partitions they publish). */
   docs: readonly MetricDocument[] = [],
 ): RecoveredCell[] {
-  const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
   const shared = publishedAsAnother(doc, spec);
   const groups = spec.groups?.[doc.name] ?? [];
-  const columns = [
-    ...new Set([
-      ...(spec.counts[doc.name] ?? []),
-      ...groups.flatMap((g) => [g.total, ...g.parts]),
-      ...(spec.monthly?.[doc.name] ?? []),
-    ]),
-  ].filter((c) => !staffColumns.has(c) && !shared.has(c));
+  const columns = equationCounts(doc, spec, shared);
   // Staff headcounts and the counts of their people (trained), in month rows only: a month's are whole people adding
   // up over areas (review 28, R28-4: England's 4 coaches gave each `*` area 1); and in a year of one month of
   // snapshots (`months` 1), which is that month's figures again (wfdisc28's note). A year of more months is read as
@@ -739,16 +732,8 @@ export interface NarrowedCell {
  * publishes England exact), so a family whose total is England's is not read here.
  */
 export function narrowedCells(doc: MetricDocument, parents: Parents, spec: ScanSpec): NarrowedCell[] {
-  const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
-  const shared = publishedAsAnother(doc, spec);
   const groups = spec.groups?.[doc.name] ?? [];
-  const counts = [
-    ...new Set([
-      ...(spec.counts[doc.name] ?? []),
-      ...groups.flatMap((g) => [g.total, ...g.parts]),
-      ...(spec.monthly?.[doc.name] ?? []),
-    ]),
-  ].filter((c) => !staffColumns.has(c) && !shared.has(c));
+  const counts = equationCounts(doc, spec, publishedAsAnother(doc, spec));
   if (counts.length === 0) return [];
   const monthly = new Set(spec.monthly?.[doc.name] ?? []);
   const anyTotal = new Set(spec.totals?.[doc.name] ?? []);
@@ -966,6 +951,22 @@ function complementProblems(doc: MetricDocument, spec: ScanSpec): string[] {
  */
 function publishedAsAnother(doc: MetricDocument, spec: ScanSpec): Set<string> {
   return new Set((spec.shared ?? []).filter((s) => s.document === doc.name).flatMap((s) => Object.keys(s.columns)));
+}
+
+/**
+ * The counts of `doc` read in its equations: its counts, its groups' totals and parts and its monthly counts, once
+ * each, but for its staff columns and those it publishes as another document's (`shared`: publishedAsAnother).
+ */
+function equationCounts(doc: MetricDocument, spec: ScanSpec, shared: ReadonlySet<string>): string[] {
+  const staffColumns = new Set((spec.staff?.[doc.name] ?? []).flatMap(([h, f, columns]) => [h, f, ...columns]));
+  const groups = spec.groups?.[doc.name] ?? [];
+  return [
+    ...new Set([
+      ...(spec.counts[doc.name] ?? []),
+      ...groups.flatMap((g) => [g.total, ...g.parts]),
+      ...(spec.monthly?.[doc.name] ?? []),
+    ]),
+  ].filter((c) => !staffColumns.has(c) && !shared.has(c));
 }
 
 /** The cells withheldCells makes: a month withheld below England, in an area with a row of its year. */
