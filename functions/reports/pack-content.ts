@@ -80,10 +80,13 @@ export const CHART_MONTHS = 12;
  * digits grouped in threes with commas, a full stop before the decimals.
  */
 export function formatNumber(value: number, digits: number): string {
-  const [whole, decimals] = Math.abs(value).toFixed(digits).split('.') as [string, string | undefined];
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const sign = value < 0 && Number(`${whole}.${decimals ?? 0}`) !== 0 ? '-' : '';
-  return `${sign}${grouped}${decimals === undefined ? '' : `.${decimals}`}`;
+  const fixed = Math.abs(value).toFixed(digits);
+  const point = fixed.indexOf('.');
+  const whole = point < 0 ? fixed : fixed.slice(0, point);
+  // Most figures have at most three digits before the point: nothing to group (issue 17: the pattern was most of it).
+  const grouped = whole.length <= 3 ? whole : whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = value < 0 && Number(fixed) !== 0 ? '-' : '';
+  return `${sign}${grouped}${point < 0 ? '' : fixed.slice(point)}`;
 }
 
 /**
