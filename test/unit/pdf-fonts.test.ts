@@ -34,7 +34,9 @@ function write(document: PDFKit.PDFDocument): Promise<Buffer> {
     // pairs at a text's end: each text measured and encoded as pdfkit does, glyph by glyph.
     const unusual = 'PCN’s – Sep · €5 café Ω 🙂 AV. Yo, T. LT';
     document.fontSize(8).text(unusual, 50, 300, { width: 120, align: 'right' });
-    document.font('Helvetica-Bold').text(`${unusual} ${document.widthOfString(unusual)}`, 50, 400, { lineBreak: false });
+    document
+      .font('Helvetica-Bold')
+      .text(`${unusual} ${document.widthOfString(unusual)}`, 50, 400, { lineBreak: false });
     document.end();
   });
 }
