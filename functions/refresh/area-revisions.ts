@@ -1,5 +1,4 @@
-import { promisify } from 'node:util';
-import { gunzipSync, gzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { MetricDocument } from '../contract/metrics.ts';
 import { financialYearOf } from '../contract/periods.ts';
 import type { AreaRevisionsHeld } from '../contract/summaries.ts';
@@ -7,7 +6,7 @@ import { REVISIONS_PREFIX } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { Row } from '../lib/query-engine.ts';
 import type { MetricDefinition } from './catalogue.ts';
-import { changedColumns, releasable, unitsOf } from './revisions.ts';
+import { changedColumns, gzipRecord, releasable, unitsOf } from './revisions.ts';
 import type { JointCount } from './shared-counts.ts';
 
 /**
@@ -907,7 +906,7 @@ export class AreaRevisions {
       documents: this.next,
       as_of: asOf,
     };
-    return gzipAsync(JSON.stringify(state));
+    return gzipRecord(JSON.stringify(state));
   }
 
   /** The record of this release, once made (prepareRecord), to be stored by save. */
@@ -1125,8 +1124,6 @@ function addNewMonth(
   if (isNumber(row.months)) sums.set('months', (sums.get('months') ?? 0) + (row.months as number));
   newMonths.set(yearId, sums);
 }
-
-const gzipAsync = promisify(gzip);
 
 /** The record: none (a first release below England), or unreadable (fail closed); another version reads as none. */
 async function readState(store: ObjectStore): Promise<{ state: AreaState | undefined; unreadable?: true }> {

@@ -80,10 +80,13 @@ export const CHART_MONTHS = 12;
  * digits grouped in threes with commas, a full stop before the decimals.
  */
 export function formatNumber(value: number, digits: number): string {
-  const [whole, decimals] = Math.abs(value).toFixed(digits).split('.') as [string, string | undefined];
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const sign = value < 0 && Number(`${whole}.${decimals ?? 0}`) !== 0 ? '-' : '';
-  return `${sign}${grouped}${decimals === undefined ? '' : `.${decimals}`}`;
+  const fixed = Math.abs(value).toFixed(digits);
+  const point = fixed.indexOf('.');
+  const whole = point < 0 ? fixed : fixed.slice(0, point);
+  // Most figures have at most three digits before the point: nothing to group (issue 17: the pattern was most of it).
+  const grouped = whole.length <= 3 ? whole : whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = value < 0 && Number(fixed) !== 0 ? '-' : '';
+  return `${sign}${grouped}${point < 0 ? '' : fixed.slice(point)}`;
 }
 
 /**
@@ -119,6 +122,8 @@ export class PublishedRows {
   private readonly withheldDocuments = new Set<string>();
   /** Each document's summary (England-level facts such as a held year, the same for every reader). */
   private readonly summaries = new Map<string, Readonly<Record<string, unknown>>>();
+  /** An area's rows of a document by period (inPeriod), made when first read. */
+  private readonly periodsOf = new WeakMap<readonly MetricRow[], Map<unknown, MetricRow[]>>();
 
   constructor(documents: readonly MetricDocument[]) {
     for (const document of documents) {
@@ -164,6 +169,27 @@ export class PublishedRows {
     return this.byArea.get(document)?.get(`${level}|${code}`) ?? [];
   }
 
+  /**
+   * An area's rows of one period, in the document's order: what a pack's figures are found in (measureRow), instead
+   * of every period's rows (issue 17: some 500 figures a pack, each a search of the area's rows of every period).
+   * Indexed the first time an area's rows of a document are read by period, and kept: England's and an ICB's rows
+   * are read by many packs.
+   */
+  inPeriod(document: string, level: Level, code: string, period: string): readonly MetricRow[] {
+    const rows = this.of(document, level, code);
+    let periods = this.periodsOf.get(rows);
+    if (periods === undefined) {
+      periods = new Map();
+      for (const row of rows) {
+        const list = periods.get(row.period);
+        if (list) list.push(row);
+        else periods.set(row.period, [row]);
+      }
+      this.periodsOf.set(rows, periods);
+    }
+    return periods.get(period) ?? [];
+  }
+
   /** Every row of a document at one level (e.g. the PCN alerts, to count those in an area). */
   atLevel(document: string, level: Level): MetricRow[] {
     const rows: MetricRow[] = [];
@@ -181,7 +207,9 @@ function headlines(areas: readonly BoardArea[], rows: PublishedRows, meta: MetaD
       ...BOARD_MEASURES.map((m) => [
         yearLabel(m),
         ...areas.map((a) =>
-          fy === null ? NO_DATA_TEXT : formatFigure(measureFigure(rows.of(m.document, a.level, a.code), m, fy), m.unit),
+          fy === null
+            ? NO_DATA_TEXT
+            : formatFigure(measureFigure(rows.inPeriod(m.document, a.level, a.code, fy), m, fy), m.unit),
         ),
         m.expectation ? m.expectation(meta.targets) : '',
       ]),
@@ -189,8 +217,7 @@ function headlines(areas: readonly BoardArea[], rows: PublishedRows, meta: MetaD
       [
         'Months with data in the year',
         ...areas.map((a) => {
-          const months =
-            fy === null ? undefined : rows.of('rollout', a.level, a.code).find((r) => r.period === fy)?.months;
+          const months = fy === null ? undefined : rows.inPeriod('rollout', a.level, a.code, fy)[0]?.months;
           return typeof months === 'number' ? `${months} of 12` : NO_DATA_TEXT;
         }),
         '',
@@ -222,8 +249,7 @@ function funnelRates(rows: PublishedRows, fy: string | null, measure: string): F
 
 /** Funnel position (PCNs only) and SPC icon, in words, for each measure that has either. */
 function positions(area: BoardArea, rows: PublishedRows, fy: string | null): PackTable {
-  const funnelRow =
-    fy === null ? undefined : rows.of('pcn_comparison', area.level, area.code).find((r) => r.period === fy);
+  const funnelRow = fy === null ? undefined : rows.inPeriod('pcn_comparison', area.level, area.code, fy)[0];
   const spcRows = rows.of('spc', area.level, area.code);
   const position = (measure: BoardMeasure, comparator: 'national' | 'region') => {
     if (area.level !== 'pcn' || !measure.funnel) return 'n/a';
@@ -286,17 +312,17 @@ function positionsNote(area: BoardArea, rows: PublishedRows, fy: string | null):
 
 function charts(areas: readonly BoardArea[], rows: PublishedRows, months: readonly string[]): PackChart[] {
   return BOARD_MEASURES.filter((m) => m.monthly).map((m) => {
-    const figures = areas.map((a) => rows.of(m.document, a.level, a.code));
+    // Each area's figure of each month, found once: charted for the area, and in the table for every area.
+    const figures = months.map((month) =>
+      areas.map((a) => measureFigure(rows.inPeriod(m.document, a.level, a.code, month), m, month)),
+    );
     return {
       title: m.label,
       unit: m.unit,
-      points: months.map((month) => ({ month, value: measureFigure(figures[0] ?? [], m, month) })),
+      points: months.map((month, i) => ({ month, value: figures[i]?.[0] ?? null })),
       table: {
         columns: ['Month', ...areas.map((a) => COLUMN_NAME[a.level])],
-        rows: months.map((month) => [
-          formatMonth(month),
-          ...figures.map((f) => formatFigure(measureFigure(f, m, month), m.unit)),
-        ]),
+        rows: months.map((month, i) => [formatMonth(month), ...(figures[i] ?? []).map((f) => formatFigure(f, m.unit))]),
       },
     } satisfies PackChart;
   });
@@ -356,11 +382,10 @@ function completeness(area: BoardArea, rows: PublishedRows, months: readonly str
       ],
     };
   }
-  const rollout = rows.of('rollout', area.level, area.code);
   return {
     columns: ['Month', 'PCNs open', 'PCNs with referrals', 'Share', 'PCNs sent, of expected'],
     rows: months.map((month) => {
-      const row = rollout.find((r) => r.period === month);
+      const row = rows.inPeriod('rollout', area.level, area.code, month)[0];
       const open = row?.pcns;
       const reporting = row?.pcns_reporting;
       // Rounded and capped below the PCNs in force or sent (R31-4): a range where it may be all of them, no share.
@@ -406,7 +431,7 @@ export function packContent(level: Level, code: string, rows: PublishedRows, met
       year === null
         ? []
         : BOARD_MEASURES.flatMap((m) =>
-            areas.flatMap((a) => measureNote(rows.of(m.document, a.level, a.code), m, year) ?? []),
+            areas.flatMap((a) => measureNote(rows.inPeriod(m.document, a.level, a.code, year), m, year) ?? []),
           ),
     ),
     charts: charts(areas, rows, months),

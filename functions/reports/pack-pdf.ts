@@ -175,8 +175,7 @@ class PackWriter {
       this.doc.font(font).fontSize(size);
       return Math.max(...cells.map((c, i) => cellHeight(c || ' ', (scaled[i] ?? 40) - 6, font))) + 5;
     };
-    const drawRow = (cells: readonly string[], font: string, shade: boolean) => {
-      const height = rowHeight(cells, font);
+    const drawRow = (cells: readonly string[], font: string, shade: boolean, height = rowHeight(cells, font)) => {
       if (shade) this.doc.rect(MARGIN, this.y, WIDTH, height).fill(LIGHT);
       let x = MARGIN;
       this.doc.font(font).fontSize(size).fillColor(INK);
@@ -205,11 +204,13 @@ class PackWriter {
     this.ensure(rowHeight(table.columns, BOLD) + rowHeight(table.rows[0] ?? [], REGULAR));
     header();
     table.rows.forEach((row, index) => {
-      if (this.y + rowHeight(row, REGULAR) > BOTTOM) {
+      // Measured once: a new page and its header leave the row's height as it is.
+      const height = rowHeight(row, REGULAR);
+      if (this.y + height > BOTTOM) {
         this.newPage();
         header();
       }
-      drawRow(row, REGULAR, index % 2 === 1);
+      drawRow(row, REGULAR, index % 2 === 1, height);
     });
     this.y += 8;
   }

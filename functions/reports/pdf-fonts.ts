@@ -35,6 +35,68 @@ interface SharedFont {
   readonly template: StandardFont;
   readonly widths: Map<string, number>;
   readonly encodings: Map<string, [string[], unknown[]]>;
+  /** The text's width at size 1000 and its encoding, worked out as pdfkit does (glyphsOf), for a text not remembered. */
+  readonly measure: (text: string) => number;
+  readonly encode: (text: string) => [string[], unknown[]];
+}
+
+/** pdfkit 0.20's AFMFont as StandardFont holds it (`font`): the members its encode and widthOfString read. */
+interface AfmFont {
+  encodeText(text: string): string[];
+  characterToGlyph(character: number): string;
+  widthOfGlyph(glyph: string): number;
+  getKernPair(left: string, right: string | undefined): number;
+}
+
+/**
+ * A standard font's encode and widthOfString, each the same result as pdfkit's (StandardFont.encode: a text's UTF-16
+ * units encoded one by one, a glyph each, its advance the glyph's width plus the kerning with the next glyph), with
+ * each unit's hex code, glyph and width and each pair's kerning looked up once per process instead of per text.
+ * Issue 17: the texts not remembered (an area's name, footers, rarer figures) were encoded glyph by glyph, each
+ * kerning pair a string made and looked up in some 2,700 pairs: most of what the packs' misses cost beyond layout.
+ */
+function glyphsOf(afm: AfmFont): Pick<SharedFont, 'measure' | 'encode'> {
+  const units = new Map<number, { readonly hex: string; readonly glyph: string; readonly width: number }>();
+  const unit = (code: number) => {
+    let known = units.get(code);
+    if (known === undefined) {
+      const glyph = afm.characterToGlyph(code);
+      known = { hex: afm.encodeText(String.fromCharCode(code))[0] as string, glyph, width: afm.widthOfGlyph(glyph) };
+      units.set(code, known);
+    }
+    return known;
+  };
+  // Kerning by the two units' codes (a glyph's name is its unit's, so a pair of codes names one pair of glyphs); the
+  // last glyph kerned with none, as pdfkit asks (getKernPair(left, undefined)).
+  const kerning = new Map<number, number>();
+  const kern = (left: number, right: number | undefined) => {
+    const key = right === undefined ? -1 - left : left * 65_536 + right;
+    let amount = kerning.get(key);
+    if (amount === undefined) {
+      amount = afm.getKernPair(unit(left).glyph, right === undefined ? undefined : unit(right).glyph);
+      kerning.set(key, amount);
+    }
+    return amount;
+  };
+  const advance = (text: string, i: number) =>
+    unit(text.charCodeAt(i)).width + kern(text.charCodeAt(i), i + 1 < text.length ? text.charCodeAt(i + 1) : undefined);
+  return {
+    measure: (text) => {
+      let width = 0;
+      for (let i = 0; i < text.length; i++) width += advance(text, i);
+      return width;
+    },
+    encode: (text) => {
+      const encoded: string[] = [];
+      const positions: unknown[] = [];
+      for (let i = 0; i < text.length; i++) {
+        const { hex, width } = unit(text.charCodeAt(i));
+        encoded.push(hex);
+        positions.push({ xAdvance: advance(text, i), yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: width });
+      }
+      return [encoded, positions];
+    },
+  };
 }
 
 /**
@@ -50,10 +112,12 @@ function sharedFont(name: string): SharedFont {
   if (!font) {
     const probe = new PDFDocument({ autoFirstPage: false });
     probe.font(name);
+    const template = (probe as unknown as FontsOfDocument)._font as StandardFont;
     font = {
-      template: (probe as unknown as FontsOfDocument)._font as StandardFont,
+      template,
       widths: new Map(),
       encodings: new Map(),
+      ...glyphsOf((template as unknown as { font: AfmFont }).font),
     };
     shared.set(name, font);
   }
@@ -66,20 +130,18 @@ function sharedFont(name: string): SharedFont {
  * as pdfkit scales them (width * (size / 1000)), so every figure is the same to the last bit.
  */
 function documentFont(document: PDFKit.PDFDocument, name: string, id: string): StandardFont {
-  const { template, widths, encodings } = sharedFont(name);
+  const { template, widths, encodings, measure, encode } = sharedFont(name);
   const font = Object.assign(Object.create(Object.getPrototypeOf(template)), template, {
     document,
     id,
     dictionary: undefined,
     embedded: false,
   }) as StandardFont;
-  const measure = template.widthOfString.bind(template);
-  const encode = template.encode.bind(template);
   font.widthOfString = (text: string, size: number) => {
     let width = widths.get(text);
     if (width === undefined) {
       if (widths.size >= REMEMBERED) widths.clear();
-      width = measure(text, 1000);
+      width = measure(text);
       widths.set(text, width);
     }
     return width * (size / 1000);

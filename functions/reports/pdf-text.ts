@@ -34,7 +34,7 @@ interface Page {
 }
 
 interface TextState {
-  readonly _font: { readonly id: string; readonly name: string; ref(): unknown };
+  readonly _font: { readonly id: string; readonly name: string; readonly ascender: number; ref(): unknown };
   readonly _fontSize: number;
   readonly _lineGap: number;
   readonly _wrapper: unknown;
@@ -70,6 +70,25 @@ const REMEMBERED = 50_000;
  * less of 5.3-6.2 (publish-output.ts against c193770 in one process, same bytes, load average 5).
  */
 const drawn = new Map<string, Map<string, Map<number, Drawn[]>>>();
+
+/**
+ * A one-line text placed without a width (a table's cell, `{ lineBreak: false }`) at any height: pdfkit writes it
+ * the same at every y but for the y of its text matrix (`1 0 0 1 x y Tm`), and leaves the position at its end on the
+ * same line. Its bytes are kept cut around that y, and written again at another y with that y as pdfkit writes it
+ * (textY). Issue 17: nationally a table's cells are the same few thousand texts at a few hundred heights (the tables
+ * move down a page with what comes before them), and four in five of the texts laid out again were these.
+ */
+interface Placed {
+  readonly x: number;
+  /** The bytes up to the y of the text matrix, and from the space after it. */
+  readonly before: Uint8Array;
+  readonly after: Uint8Array;
+  /** The text position after it: x at its end (y unchanged). */
+  readonly endX: number;
+}
+
+/** The texts placed without a width, by context (contextKey) and text; then x, compared one by one. */
+const placed = new Map<string, Map<string, Placed[]>>();
 let remembered = 0;
 let remembering = true;
 
@@ -84,8 +103,20 @@ export function rememberTexts(on: boolean): void {
 
 function forget(): void {
   drawn.clear();
+  placed.clear();
   remembered = 0;
 }
+
+/**
+ * The y of a text's matrix as pdfkit's _fragment writes it (pdfkit 0.20: the page's height less y and the font's
+ * ascender at its size, as PDFObject.number rounds it to 6 decimals).
+ */
+function textY(state: TextState, y: number): string {
+  const dy = (state._font.ascender / 1000) * state._fontSize;
+  return `${Math.round((state.page.height - y - dy) * 1e6) / 1e6}`;
+}
+
+const latin1 = (text: string) => Buffer.from(text, 'latin1');
 
 /** The last context's parts and key: a pack draws runs of texts in one font and size on one page. */
 let last = {
@@ -165,6 +196,22 @@ export function drawText(
     state.y = known.after.y;
     return;
   }
+  const anyHeight = width === undefined && align === undefined && lineBreak === false;
+  if (anyHeight) {
+    const at = placed
+      .get(context)
+      ?.get(text)
+      ?.find((p) => p.x === x);
+    if (at) {
+      if (page.resources.data.Font?.[state._font.id] == null) page.fonts[state._font.id] = state._font.ref();
+      page.write(at.before);
+      page.write(latin1(textY(state, y)));
+      page.write(at.after);
+      state.x = at.endX;
+      state.y = y;
+      return;
+    }
+  }
   const before = page.content.buffer.length;
   document.text(text, x, y, options);
   if (state.page !== page) return;
@@ -179,6 +226,7 @@ export function drawText(
     bytes: chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks),
     after: { x: state.x, y: state.y },
   };
+  if (anyHeight && state.y === y) placeAnyHeight(context, text, x, entry.bytes, textY(state, y), state.x);
   let byText = drawn.get(context);
   if (byText === undefined) {
     byText = new Map();
@@ -191,5 +239,34 @@ export function drawText(
   }
   const list = byY.get(y);
   if (list === undefined) byY.set(y, [entry]);
+  else list.push(entry);
+}
+
+/**
+ * Keeps a text drawn without a width for any height (Placed): its bytes cut around the y of its text matrix, where
+ * they hold that matrix once as `1 0 0 1 <x> <y> Tm` with the y textY gives (else it is not kept: drawn again at
+ * another height, it is laid out by pdfkit).
+ */
+function placeAnyHeight(context: string, text: string, x: number, bytes: Uint8Array, y: string, endX: number): void {
+  const written = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const matrix = ` ${y} Tm\n`;
+  const at = written.indexOf(matrix);
+  const end = at + 1 + y.length;
+  // The only text matrix it writes (standard fonts move no glyph off the line: no second Tm).
+  if (at < 0 || written.indexOf(' Tm\n') !== end || written.indexOf(' Tm\n', end + 1) >= 0) return;
+  if (!written.slice(0, at).endsWith(`\n1 0 0 1 ${Math.round(x * 1e6) / 1e6}`)) return;
+  const entry: Placed = {
+    x,
+    before: latin1(written.slice(0, at + 1)),
+    after: latin1(written.slice(end)),
+    endX,
+  };
+  let byText = placed.get(context);
+  if (byText === undefined) {
+    byText = new Map();
+    placed.set(context, byText);
+  }
+  const list = byText.get(text);
+  if (list === undefined) byText.set(text, [entry]);
   else list.push(entry);
 }

@@ -30,6 +30,13 @@ function write(document: PDFKit.PDFDocument): Promise<Buffer> {
     document.font('Helvetica-Bold').fontSize(9).text('The method is on the ', 50, 50, { width: 495, continued: true });
     document.text('https://dashboard.example.nhs.uk/methodology', { link: 'https://x.example/', underline: true });
     document.font('Helvetica').text(`Width ${document.widthOfString('WAVY Tw')}`, 50, 200, { lineBreak: false });
+    // Characters WinAnsi maps (’ – · € é), one it has not (a Greek letter, an emoji's two UTF-16 units) and kerned
+    // pairs at a text's end: each text measured and encoded as pdfkit does, glyph by glyph.
+    const unusual = 'PCN’s – Sep · €5 café Ω 🙂 AV. Yo, T. LT';
+    document.fontSize(8).text(unusual, 50, 300, { width: 120, align: 'right' });
+    document
+      .font('Helvetica-Bold')
+      .text(`${unusual} ${document.widthOfString(unusual)}`, 50, 400, { lineBreak: false });
     document.end();
   });
 }

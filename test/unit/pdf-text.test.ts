@@ -121,4 +121,31 @@ describe('the packs’ remembered texts', () => {
     // Seven texts, each remembered by the first document: the later one lays none of them out.
     expect(laidOut).not.toHaveBeenCalled();
   });
+
+  it('writes a one-line text placed without a width at another height as pdfkit does, without laying it out again', async () => {
+    // A table's cells: the same texts in the same columns, a table lower down the page; heights whose y pdfkit rounds.
+    const heights = [200, 317.45, 523.1234567, 700.0000004, 88.25];
+    const cells = (document: PDFKit.PDFDocument, draw: Draw) => {
+      const chunks: Buffer[] = [];
+      return new Promise<Buffer>((resolve) => {
+        document.on('data', (chunk: Buffer) => chunks.push(chunk));
+        document.on('end', () => resolve(Buffer.concat(chunks)));
+        for (const y of heights) {
+          document.font('Helvetica').fontSize(8.5);
+          draw(document, 'H 1,234.5', 480.25, y, { lineBreak: false });
+          draw(document, 'H *', 300, y, { lineBreak: false });
+          document.font('Helvetica-Bold').fontSize(8);
+          draw(document, 'H Referrals per 1,000 registered patients’ AV', 53, y, { lineBreak: false });
+          draw(document, 'H after', document.x, y + 10, { lineBreak: false });
+        }
+        document.end();
+      });
+    };
+    const plain = await cells(new PDFDocument(OPTIONS), byPdfkit);
+    const document = documentWithFonts(OPTIONS, ['Helvetica', 'Helvetica-Bold']);
+    const laidOut = vi.spyOn(document, 'text');
+    expect(await cells(document, drawText)).toEqual(plain);
+    // Each of the four texts laid out at its first height only ('H after' at the end of the one before, the same x).
+    expect(laidOut).toHaveBeenCalledTimes(4);
+  });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { MetricDocument, MetricRow } from '../../functions/contract/index.ts';
 import { REVISIONS_STATE_KEY } from '../../functions/lib/keys.ts';
@@ -108,6 +108,22 @@ async function publish(
     setOffBy: revisions.heldByOwnChange(),
   };
 }
+
+describe('the record of a release', () => {
+  it('is its JSON gzipped at level 1 (private, read back whole: a fifth of the default level 6’s CPU; issue 17)', async () => {
+    const store = new MemoryObjectStore();
+    await publish(
+      store,
+      '2025-11-01T00:00:00.000Z',
+      undefined,
+      release({ U00001: [10, 200, 230], U00002: [10, 200, 230], U00003: [10, 200, 230] }),
+    );
+    const record = store.objects.get(REVISIONS_STATE_KEY) as Uint8Array;
+    const json = gunzipSync(record);
+    expect(JSON.parse(json.toString('utf8')).release).toBe('2025-11-01T00:00:00.000Z');
+    expect(Buffer.from(record).equals(gzipSync(json, { level: 1 }))).toBe(true);
+  });
+});
 
 describe('a mean and its count of people are held together', () => {
   it("one PCN's new person moves neither England's count nor its means; three PCNs' new people move both", async () => {
