@@ -45,10 +45,16 @@ FROM months AS m
 LEFT JOIN pcns AS p
   ON p.valid_from <= CAST(m.month || '-01' AS DATE)
   AND (p.valid_to IS NULL OR p.valid_to >= CAST(m.month || '-01' AS DATE))
-LEFT JOIN pcns AS q
+-- an open version (valid_to NULL) as valid to the last day there is: the join's conditions are then an equality and
+-- two comparisons, which DuckDB joins by the PCN, where the OR made it compare every PCN open in every month with every
+-- version of every PCN (a blockwise nested loop join; issue 17, as workforce's pcn_lists)
+LEFT JOIN (
+  SELECT pcn_code, valid_from, COALESCE(valid_to, DATE '9999-12-31') AS valid_to
+  FROM pcns
+) AS q
   ON q.pcn_code = p.pcn_code
   AND q.valid_from <= CAST(CAST(m.month || '-01' AS DATE) + INTERVAL '1' MONTH AS DATE)
-  AND (q.valid_to IS NULL OR q.valid_to >= CAST(CAST(m.month || '-01' AS DATE) + INTERVAL '1' MONTH AS DATE))
+  AND q.valid_to >= CAST(CAST(m.month || '-01' AS DATE) + INTERVAL '1' MONTH AS DATE)
 LEFT JOIN sending_pcns AS g
   ON g.pcn_code = p.pcn_code
 LEFT JOIN onboarded AS o

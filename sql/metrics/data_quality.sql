@@ -91,20 +91,34 @@ out_of_force_pcns AS (
   GROUP BY pcn_code
 ),
 
+-- The hashes of person_ids under two or more PCNs: every referral grouped by its person_id's 64-bit hash, not by the
+-- person_id itself (64 characters: a grouping of 3.2 million of them nationally keeps a copy of each in its hash table
+-- and compares them there). Two person_ids with one hash are one group here, so a hash may be found that no person_id
+-- under two PCNs has (a collision only adds one), never missed: shared_people then compares the person_ids themselves.
+-- Issue 17.
+shared_hashes AS (
+  SELECT xxhash64(to_utf8(person_id)) AS person_hash
+  FROM episodes
+  GROUP BY xxhash64(to_utf8(person_id))
+  HAVING min(pcn_code) < max(pcn_code)
+),
+
 shared_people AS (
   -- Pseudonyms are keyed per PCN (functions/upload/pseudonymise.ts): one person referred by two PCNs has two
   -- person_ids. The same person_id under two or more PCNs says their key is missing (a plain hash of an NHS number,
   -- which anyone can reverse by hashing every number) or shared (review 13, R13-5). Counted per PCN, never listed.
-  -- The person_ids under more than one PCN are found in one grouping of the referrals by person_id, and only their
-  -- referrals are then counted per PCN (issue 17, perfq34: every referral was grouped by PCN and person_id, and those
-  -- 3.2 million pairs again by person_id nationally, nine tenths of this query's CPU).
+  -- The person_ids under more than one PCN are found by person_id among the referrals of shared_hashes only, and only
+  -- their referrals are then counted per PCN (issue 17, perfq34: every referral was grouped by PCN and person_id, and
+  -- those 3.2 million pairs again by person_id nationally, nine tenths of this query's CPU).
   SELECT e.pcn_code, count(DISTINCT e.person_id) AS person_ids_shared
   FROM episodes AS e
   INNER JOIN (
-    SELECT person_id
-    FROM episodes
-    GROUP BY person_id
-    HAVING min(pcn_code) < max(pcn_code)
+    SELECT c.person_id
+    FROM episodes AS c
+    INNER JOIN shared_hashes AS h
+      ON h.person_hash = xxhash64(to_utf8(c.person_id))
+    GROUP BY c.person_id
+    HAVING min(c.pcn_code) < max(c.pcn_code)
   ) AS s
     ON s.person_id = e.person_id
   GROUP BY e.pcn_code

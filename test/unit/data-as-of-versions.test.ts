@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { expect, it } from 'vitest';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 
@@ -17,7 +17,8 @@ import { loadSql } from '../../functions/lib/query-engine.ts';
  *   October: submitting U1, U2, U3 = 3 (before R20-8: 4); list_sending 3,900; list_continuing 3,900 - U3's 500 = 3,400
  *     (before R20-4: 1,400, U2 left out too).
  */
-it('projects at the PCNs still open next month, new versions included, and counts a month sent only in its span', async () => {
+/** The hand-made PCNs above, as the tables data_as_of reads, on a fresh DuckDB. */
+async function withTables<T>(work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(':memory:');
   const c = await instance.connect();
   try {
@@ -37,6 +38,15 @@ it('projects at the PCNs still open next month, new versions included, and count
         ('U2', '2025-11-01', NULL, 2010), ('U3', '2025-04-01', '2025-10-31', 500), ('U4', '2025-04-01', NULL, 400))
         AS t(pcn_code, valid_from, valid_to, list_size)`,
     );
+    return await work(c);
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+}
+
+it('projects at the PCNs still open next month, new versions included, and counts a month sent only in its span', async () => {
+  await withTables(async (c) => {
     const rows = (await c.runAndReadAll(loadSql('meta/data_as_of'))).getRowObjectsJS();
     expect(
       rows.map((r) => ({
@@ -49,8 +59,17 @@ it('projects at the PCNs still open next month, new versions included, and count
       { month: '2025-09', submitting: 4, sending: 3900, continuing: 3900 },
       { month: '2025-10', submitting: 3, sending: 3900, continuing: 3400 },
     ]);
-  } finally {
-    c.closeSync();
-    instance.closeSync();
-  }
+  });
+});
+
+// Issue 17: each PCN's version in force on the next month's first day is joined by the PCN (a hash join, its dates
+// compared there), not found by comparing every PCN open in every month with every version of every PCN (the OR of an
+// open valid_to made it a nested loop join: quadratic in PCNs, 1,300 of them nationally).
+it("joins each PCN's version of the next month by the PCN, not in a nested loop", async () => {
+  const plan = await withTables(async (c) =>
+    (await c.runAndReadAll(`EXPLAIN ${loadSql('meta/data_as_of')}`)).getRows().map((row) => String(row[1])),
+  );
+  const loops = plan.join('\n').match(/NESTED_LOOP_JOIN|BLOCKWISE_NL_JOIN|PIECEWISE_MERGE_JOIN/g) ?? [];
+  // The one left: the months with every PCN version in force on their first day (no PCN to join on).
+  expect(loops).toHaveLength(1);
 });
