@@ -2305,16 +2305,27 @@ function nationallySecondary(system: AuditSystem, component: number): boolean {
  * say of them, and a piece that reads one as 1 to 7 is read wrong (review 10's seal: the South West's `*` over its
  * seven ICBs' `*`, 12 or more by the rest of the component, read alone as 7 over seven 1s; a piece of that equation
  * alone is that seal, which brokenSeal leaves published). A piece whose `*` are all truly 1 to 7 (R29-1's hand-built
- * rows: the secondary `*` in the other region) reads as before. Uses the scratch bounds of the pieces' variables (the
- * caller's reading of them is done); their marks (scratch.evident) are the component's again after.
+ * rows: the secondary `*` in the other region) reads as before. The scratch bounds and marks (scratch.evident) of
+ * the component's variables are as they were again after: they hold the component's own reading, from which its next
+ * reading starts (reaudit; left as the pieces' readings, the publisher's next reading of a component whose whole
+ * reading had pinned something started from them and found other values: `[[0,0,0,2,0],[0]]` in
+ * test/unit/disclosure-audit.test.ts).
  */
 function withoutNational(system: AuditSystem, component: number, known?: ReadonlySet<number>): Disclosure[] {
   const { variables } = system.components[component] as Piece;
   const { queued, evident, kind, lo, hi } = system.scratch;
   const { national: nationalEquations, pieces } = piecesOf(system, component);
   if (nationalEquations.length === 0) return [];
-  const marks = new Uint8Array(variables.length);
-  for (let i = 0; i < variables.length; i++) marks[i] = evident[variables[i] as number] as number;
+  const n = variables.length;
+  const marks = new Uint8Array(n);
+  const savedLo = new Float64Array(n);
+  const savedHi = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    marks[i] = evident[v] as number;
+    savedLo[i] = lo[v] as number;
+    savedHi[i] = hi[v] as number;
+  }
   const found: Disclosure[] = [];
   // England's equations marked queued, so that propagation never takes them up.
   for (const e of nationalEquations) queued[e] = 1;
@@ -2347,13 +2358,14 @@ function withoutNational(system: AuditSystem, component: number, known?: Readonl
     reading.known = knownHere;
     reading.contradicted = contradicted;
     reading.found = kept;
-    for (let i = 0; i < size; i++) {
-      reading.lo[i] = lo[piece.variables[i] as number] as number;
-      reading.hi[i] = hi[piece.variables[i] as number] as number;
-    }
   }
   for (const e of nationalEquations) queued[e] = 0;
-  for (let i = 0; i < variables.length; i++) evident[variables[i] as number] = marks[i] as number;
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    evident[v] = marks[i] as number;
+    lo[v] = savedLo[i] as number;
+    hi[v] = savedHi[i] as number;
+  }
   return found;
 }
 
@@ -2362,7 +2374,7 @@ function withoutNational(system: AuditSystem, component: number, known?: Readonl
  * publisher reads every piece again after each cell it suppresses in the component, mostly in one region's piece).
  * A piece's reading depends on the values of its own variables (its equations hold no other) and the `*` known
  * secondary in it, nothing else: it is made again only where one of them changed since (scratch.changedAt after
- * `readAt`) or they differ. The scratch bounds the reading left are kept too, and put back, as the reading left them.
+ * `readAt`) or they differ.
  */
 interface PieceReading {
   readonly piece: Piece;
@@ -2372,8 +2384,6 @@ interface PieceReading {
   contradicted: boolean;
   /** What it found (undefined: not read yet). */
   found: readonly Disclosure[] | undefined;
-  readonly lo: Float64Array;
-  readonly hi: Float64Array;
 }
 
 /** Per system and component: England's equations and the pieces without them, in the order withoutNational reads them. */
@@ -2415,8 +2425,6 @@ function piecesOf(
         known: [],
         contradicted: false,
         found: undefined,
-        lo: new Float64Array(size),
-        hi: new Float64Array(size),
       });
     }
   }
@@ -2427,7 +2435,7 @@ function piecesOf(
 
 /**
  * Where none of a piece's values changed since its last reading and the same `*` are known (`knownHere`), that
- * reading's findings added to `found`, its bounds put back and its contradiction added (lastContradicted); whether so.
+ * reading's findings added to `found` and its contradiction added (lastContradicted); whether so.
  */
 function readAsBefore(
   system: AuditSystem,
@@ -2436,14 +2444,10 @@ function readAsBefore(
   found: Disclosure[],
 ): boolean {
   const { variables } = reading.piece;
-  const { lo, hi, changedAt } = system.scratch;
+  const { changedAt } = system.scratch;
   if (reading.found === undefined || !sameNumbers(reading.known, knownHere)) return false;
   for (let i = 0; i < variables.length; i++)
     if ((changedAt[variables[i] as number] as number) > reading.readAt) return false;
-  for (let i = 0; i < variables.length; i++) {
-    lo[variables[i] as number] = reading.lo[i] as number;
-    hi[variables[i] as number] = reading.hi[i] as number;
-  }
   lastContradicted ||= reading.contradicted;
   for (const d of reading.found) found.push({ ...d });
   return true;
