@@ -2000,10 +2000,11 @@ function readComponent(
   else if (previous.valid[component] === 1) {
     const documented = reaudit(system, component, previous);
     if (documented !== CUT_SHORT) {
-      if (documented !== undefined) return withCriterion(system, whole, marksOf(system, variables), documented);
+      if (documented !== undefined)
+        return withCriterion(system, whole, marksOf(system, variables, bytesFor('made', variables.length)), documented);
       // reaudit forgot the component: the next audit starts from nothing. The marks as an audit from nothing has them.
       evidentlySecondary(system, whole);
-      const made = marksOf(system, variables);
+      const made = marksOf(system, variables, bytesFor('made', variables.length));
       lastContradicted = true;
       const loose: LooseReading = {};
       return withCriterion(system, whole, made, beyondDocumented(system, whole, loose), undefined, loose);
@@ -2013,8 +2014,8 @@ function readComponent(
   if (known !== undefined && previous === undefined)
     for (let i = 0; i < variables.length; i++)
       if (known.has(variables[i] as number)) system.scratch.evident[variables[i] as number] = 1;
-  const made = marksOf(system, variables);
-  const wide = new Uint8Array(variables.length);
+  const made = marksOf(system, variables, bytesFor('made', variables.length));
+  const wide = bytesFor('wide', variables.length);
   readerBounds(system, variables, 'documented', wide);
   const documented = disclosedAfterPropagation(system, whole, wide, previous?.reasons);
   // A component whose documented reading contradicts is never valid for a re-audit (remember): its reading depends on
@@ -2026,11 +2027,53 @@ function readComponent(
   return withCriterion(system, whole, made, beyondDocumented(system, whole, loose), known, loose);
 }
 
-/** The marks (scratch.evident) of `variables`, by position. */
-function marksOf(system: AuditSystem, variables: ArrayLike<number>): Uint8Array {
-  const marks = new Uint8Array(variables.length);
+/** The marks (scratch.evident) of `variables`, by position (into `marks` where given: its first variables.length). */
+function marksOf(
+  system: AuditSystem,
+  variables: ArrayLike<number>,
+  marks: Uint8Array = new Uint8Array(variables.length),
+): Uint8Array {
   for (let i = 0; i < variables.length; i++) marks[i] = system.scratch.evident[variables[i] as number] as number;
   return marks;
+}
+
+/**
+ * Typed arrays by position in a component or piece that its readings use and let go (issue 17: made anew for every
+ * reading, zero-filled, a national month's component of 58,044 variables each time, they were a share of
+ * criterionReading's and beyondDocumented's own time and of the collector's): one per use below, grown to the largest
+ * piece met, only its first n entries read, each written before it is read. A use's array serves one call at a time:
+ * `made` and `wide` readComponent's or withoutNational's reading of one piece (not both at once: the pieces are read
+ * after the component), `criterion*` criterionReading's, `beyondWide` beyondDocumented's, `loose*` the LooseReading
+ * kept from beyondDocumented to the criterion's reading of the same component or piece (one at a time), `whole*`
+ * withoutNational's. Only the marks readerDisclosures keeps (ReadNothing) are their own.
+ */
+const reusable = {
+  made: new Uint8Array(64),
+  wide: new Uint8Array(64),
+  criterionMarks: new Uint8Array(64),
+  criterionWide: new Uint8Array(64),
+  criterionLo: new Float64Array(64),
+  criterionHi: new Float64Array(64),
+  beyondWide: new Uint8Array(64),
+  looseLo: new Float64Array(64),
+  looseHi: new Float64Array(64),
+  wholeMarks: new Uint8Array(64),
+  wholeLo: new Float64Array(64),
+  wholeHi: new Float64Array(64),
+};
+type ByteUse = 'made' | 'wide' | 'criterionMarks' | 'criterionWide' | 'beyondWide' | 'wholeMarks';
+type FloatUse = 'criterionLo' | 'criterionHi' | 'looseLo' | 'looseHi' | 'wholeLo' | 'wholeHi';
+
+/** The reusable bytes of `use`, at least n long. */
+function bytesFor(use: ByteUse, n: number): Uint8Array {
+  if (reusable[use].length < n) reusable[use] = new Uint8Array(Math.max(n, 2 * reusable[use].length));
+  return reusable[use];
+}
+
+/** The reusable floats of `use`, at least n long. */
+function floatsFor(use: FloatUse, n: number): Float64Array {
+  if (reusable[use].length < n) reusable[use] = new Float64Array(Math.max(n, 2 * reusable[use].length));
+  return reusable[use];
 }
 
 /**
@@ -2092,15 +2135,17 @@ function criterionReading(
   // too (the loose reader's interval of every figure holds the documented one's, and a wider box gives the equation's
   // sums wider bounds), so it is marked in `made` (the documented reading's marks: evidentlySecondary over the same
   // equations, or the re-audit's evidentIn, the same marks kept up to date); only the `*` marked there are tried.
-  const marks = new Uint8Array(n);
+  const marks = bytesFor('criterionMarks', n);
   const inKnown = knownMarks(system, known);
+  const sums = looseSumsOf(system);
+  sums.stamp++;
   let differs = false;
   for (let i = 0; i < n; i++) {
     const v = variables[i] as number;
     const mark =
       inKnown !== undefined && inKnown[v] === 1
         ? 1
-        : made[i] === 1 && looselyEvident(system, v, withoutEngland)
+        : made[i] === 1 && looselyEvident(system, v, withoutEngland, sums)
           ? 1
           : 0;
     marks[i] = mark;
@@ -2112,15 +2157,15 @@ function criterionReading(
     for (let i = 0; i < n; i++) evident[variables[i] as number] = made[i] as number;
     return undefined;
   }
-  const savedLo = new Float64Array(n);
-  const savedHi = new Float64Array(n);
+  const savedLo = floatsFor('criterionLo', n);
+  const savedHi = floatsFor('criterionHi', n);
   for (let i = 0; i < n; i++) {
     const v = variables[i] as number;
     savedLo[i] = lo[v] as number;
     savedHi[i] = hi[v] as number;
     evident[v] = marks[i] as number;
   }
-  const wide = new Uint8Array(n);
+  const wide = bytesFor('criterionWide', n);
   readerBounds(system, variables, 'documented', wide);
   let found = disclosedAfterPropagation(system, piece, wide);
   lastContradicted = found === undefined;
@@ -2150,31 +2195,68 @@ function knownMarks(system: AuditSystem, known: ReadonlySet<number> | undefined)
 }
 
 /**
+ * Per system, each equation's loose sums (looselyEvident) within one criterion's reading (`stamp`: the values do not
+ * change within one): the `*` a reading tries share equations (issue 17: each summed every equation of its own again).
+ */
+interface LooseSums {
+  stamp: number;
+  /** Per equation, the stamp its sums were worked out in. */
+  readonly at: Int32Array;
+  /** Per equation: the parts' lower bounds summed, their finite upper bounds summed, how many are unbounded, the total's bounds. */
+  readonly sums: Float64Array;
+}
+
+const looseSums = new WeakMap<AuditSystem, LooseSums>();
+
+function looseSumsOf(system: AuditSystem): LooseSums {
+  let sums = looseSums.get(system);
+  if (sums === undefined) {
+    const equations = system.equationStart.length - 1;
+    sums = { stamp: 0, at: new Int32Array(equations), sums: new Float64Array(5 * equations) };
+    looseSums.set(system, sums);
+  }
+  return sums;
+}
+
+/**
  * Whether one equation of a component (without England's, `withoutEngland`: a piece's, pieceOf) read loose (every
  * figure as relaxedReader takes it) puts the `*` of variable v outside 1 to 7: markEvident's 'relaxed' mark of v alone.
+ * Each equation's sums are kept in `kept` for its stamp.
  */
-function looselyEvident(system: AuditSystem, v: number, withoutEngland: boolean): boolean {
+function looselyEvident(system: AuditSystem, v: number, withoutEngland: boolean, kept: LooseSums): boolean {
   const { kind } = system.scratch;
   if (kind[v] !== VALUE_SUPPRESSED) return false;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   const [low, high] = PRIMARY_SUPPRESSED;
+  const { at, sums, stamp } = kept;
   for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
     const e = equationsOfList[j] as number;
     if (withoutEngland && hasNational(system, e)) continue;
     const first = equationStart[e] as number;
     const end = equationStart[e + 1] as number;
-    let sumLo = 0;
-    let sumHi = 0;
-    let unbounded = 0;
-    for (let i = first + 1; i < end; i++) {
-      relaxedBox(system, equationVariables[i] as number);
-      sumLo += boxLo;
-      if (boxHi === Number.POSITIVE_INFINITY) unbounded++;
-      else sumHi += boxHi;
+    if (at[e] !== stamp) {
+      at[e] = stamp;
+      let sumLo = 0;
+      let sumHi = 0;
+      let unbounded = 0;
+      for (let i = first + 1; i < end; i++) {
+        relaxedBox(system, equationVariables[i] as number);
+        sumLo += boxLo;
+        if (boxHi === Number.POSITIVE_INFINITY) unbounded++;
+        else sumHi += boxHi;
+      }
+      relaxedBox(system, equationVariables[first] as number);
+      sums[5 * e] = sumLo;
+      sums[5 * e + 1] = sumHi;
+      sums[5 * e + 2] = unbounded;
+      sums[5 * e + 3] = boxLo;
+      sums[5 * e + 4] = boxHi;
     }
-    relaxedBox(system, equationVariables[first] as number);
-    const totalLo = boxLo;
-    const totalHi = boxHi;
+    const sumLo = sums[5 * e] as number;
+    const sumHi = sums[5 * e + 1] as number;
+    const unbounded = sums[5 * e + 2] as number;
+    const totalLo = sums[5 * e + 3] as number;
+    const totalHi = sums[5 * e + 4] as number;
     relaxedBox(system, v);
     for (let i = first; i < end; i++)
       if (
@@ -2211,7 +2293,7 @@ function beyondDocumented(system: AuditSystem, piece: Piece, loose?: LooseReadin
   const { variables } = piece;
   const { lo, hi } = system.scratch;
   const n = variables.length;
-  const wide = new Uint8Array(n);
+  const wide = bytesFor('beyondWide', n);
   let found: Disclosure[] | undefined;
   if (loose?.done === true) {
     const keptLo = loose.lo as Float64Array;
@@ -2226,8 +2308,8 @@ function beyondDocumented(system: AuditSystem, piece: Piece, loose?: LooseReadin
     readerBounds(system, variables, 'relaxed', wide);
     found = disclosedAfterPropagation(system, piece, wide);
     if (loose !== undefined) {
-      loose.lo = new Float64Array(n);
-      loose.hi = new Float64Array(n);
+      loose.lo = floatsFor('looseLo', n);
+      loose.hi = floatsFor('looseHi', n);
       for (let i = 0; i < n; i++) {
         loose.lo[i] = lo[variables[i] as number] as number;
         loose.hi[i] = hi[variables[i] as number] as number;
@@ -2317,9 +2399,9 @@ function withoutNational(system: AuditSystem, component: number, known?: Readonl
   const { national: nationalEquations, pieces } = piecesOf(system, component);
   if (nationalEquations.length === 0) return [];
   const n = variables.length;
-  const marks = new Uint8Array(n);
-  const savedLo = new Float64Array(n);
-  const savedHi = new Float64Array(n);
+  const marks = bytesFor('wholeMarks', n);
+  const savedLo = floatsFor('wholeLo', n);
+  const savedHi = floatsFor('wholeHi', n);
   for (let i = 0; i < n; i++) {
     const v = variables[i] as number;
     marks[i] = evident[v] as number;
@@ -2339,8 +2421,8 @@ function withoutNational(system: AuditSystem, component: number, known?: Readonl
     if (readAsBefore(system, reading, knownHere, found)) continue;
     evidentlySecondary(system, piece);
     for (const i of knownHere) evident[piece.variables[i] as number] = 1;
-    const made = marksOf(system, piece.variables);
-    const wide = new Uint8Array(size);
+    const made = marksOf(system, piece.variables, bytesFor('made', size));
+    const wide = bytesFor('wide', size);
     readerBounds(system, piece.variables, 'documented', wide);
     const loose: LooseReading = {};
     const documented = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece, loose);
