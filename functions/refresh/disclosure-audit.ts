@@ -1616,6 +1616,25 @@ export interface LoadedValues {
   readonly versions: Uint32Array;
   /** The last reading of a component by readerDisclosures that found nothing, with what it left (ReadNothing). */
   lastRead: ReadNothing | undefined;
+  /** The last loose reading of a whole component that readerDisclosures made (KeptLoose). */
+  readonly lastLoose: KeptLoose;
+}
+
+/**
+ * The loose reading of a whole component (every `*` as relaxedReader takes it, propagated over its equations:
+ * beyondDocumented) that readerDisclosures last made, with the values' version it read (LoadedValues.versions; -1:
+ * none kept). looselySecondary's reading of the component (knownSecondary, protectAlone) is that propagation, from the
+ * same box in the same order: with the same values it gives it from these bounds, not by propagating again (issue 17:
+ * the publisher asks for it after reading the component, its loose reading just made).
+ */
+interface KeptLoose {
+  component: number;
+  version: number;
+  /** Whether the loose reading contradicted (its bounds are then not kept). */
+  contradicted: boolean;
+  /** Its bounds of the component's variables, by position (the first n). */
+  lo: Float64Array;
+  hi: Float64Array;
 }
 
 /** Counts a change to the values of component c (none where c is -1: a variable in no component). */
@@ -1718,6 +1737,7 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
     alone,
     versions,
     lastRead: undefined,
+    lastLoose: { component: -1, version: -1, contradicted: false, lo: new Float64Array(0), hi: new Float64Array(0) },
     reload: (r, column) => {
       for (const v of variablesOf(system, r, column)) {
         if (v < 0) continue;
@@ -1996,10 +2016,41 @@ export function readerDisclosures(
   return found;
 }
 
-/** readerDisclosures' reading of a component (its last reading not kept, or not asked for). */
+/**
+ * readerDisclosures' reading of a component (its last reading not kept, or not asked for); the loose reading it made,
+ * if any, kept in `values` (KeptLoose).
+ */
 function readComponent(
   system: AuditSystem,
   component: number,
+  values?: LoadedValues,
+  known?: ReadonlySet<number>,
+): Disclosure[] | undefined {
+  const loose: LooseReading = {};
+  const found = readWhole(system, component, loose, values, known);
+  if (values?.system === system && loose.done === true) {
+    const kept = values.lastLoose;
+    const n = (system.components[component] as Piece).variables.length;
+    kept.component = component;
+    kept.version = values.versions[component] as number;
+    kept.contradicted = loose.found === undefined;
+    if (!kept.contradicted) {
+      if (kept.lo.length < n) {
+        kept.lo = new Float64Array(Math.max(n, 2 * kept.lo.length));
+        kept.hi = new Float64Array(kept.lo.length);
+      }
+      kept.lo.set((loose.lo as Float64Array).subarray(0, n));
+      kept.hi.set((loose.hi as Float64Array).subarray(0, n));
+    }
+  }
+  return found;
+}
+
+/** readComponent's reading, its loose reading (where it makes one) in `loose`. */
+function readWhole(
+  system: AuditSystem,
+  component: number,
+  loose: LooseReading,
   values?: LoadedValues,
   known?: ReadonlySet<number>,
 ): Disclosure[] | undefined {
@@ -2012,12 +2063,18 @@ function readComponent(
     const documented = reaudit(system, component, previous);
     if (documented !== CUT_SHORT) {
       if (documented !== undefined)
-        return withCriterion(system, whole, marksOf(system, variables, bytesFor('made', variables.length)), documented);
+        return withCriterion(
+          system,
+          whole,
+          marksOf(system, variables, bytesFor('made', variables.length)),
+          documented,
+          undefined,
+          loose,
+        );
       // reaudit forgot the component: the next audit starts from nothing. The marks as an audit from nothing has them.
       evidentlySecondary(system, whole);
       const made = marksOf(system, variables, bytesFor('made', variables.length));
       lastContradicted = true;
-      const loose: LooseReading = {};
       return withCriterion(system, whole, made, beyondDocumented(system, whole, loose), undefined, loose);
     }
   }
@@ -2032,9 +2089,8 @@ function readComponent(
   // A component whose documented reading contradicts is never valid for a re-audit (remember): its reading depends on
   // the whole component's loose bounds, which reaudit does not follow.
   if (previous !== undefined) remember(component, previous, documented);
-  if (documented !== undefined) return withCriterion(system, whole, made, documented, known);
+  if (documented !== undefined) return withCriterion(system, whole, made, documented, known, loose);
   lastContradicted = true;
-  const loose: LooseReading = {};
   return withCriterion(system, whole, made, beyondDocumented(system, whole, loose), known, loose);
 }
 
@@ -3571,6 +3627,24 @@ export function looselySecondary(
   }
   const { lo, hi } = bounds;
   const { kind } = system.scratch;
+  const [low, high] = PRIMARY_SUPPRESSED;
+  // The publisher's loose reading of the component just made with these values (KeptLoose): the same bounds.
+  const kept = values?.system === system ? values.lastLoose : undefined;
+  if (
+    anyCount === undefined &&
+    kept !== undefined &&
+    kept.component === component &&
+    kept.version === (values as LoadedValues).versions[component]
+  ) {
+    if (kept.contradicted) return undefined;
+    const secondary = new Set<number>();
+    for (let i = 0; i < variables.length; i++) {
+      const v = variables[i] as number;
+      if (kind[v] === VALUE_SUPPRESSED && ((kept.lo[i] as number) > high || (kept.hi[i] as number) < low))
+        secondary.add(v);
+    }
+    return secondary;
+  }
   // The publisher's values already hold every cell as published: reading a national component's cells from the rows
   // again, each time a sealed equation is met, was 1.1 of the 25% dump's 12.5 CPU s of the joint control of rollout,
   // referral_sources and cof_person (issue 17, cpu-prof of disclosure-step.ts).
@@ -3586,7 +3660,6 @@ export function looselySecondary(
     hi[v] = boxHi;
   }
   if (!propagateFrom(system, equations, equations.length * MAX_VISITS_PER_EQUATION, lo, hi)) return undefined;
-  const [low, high] = PRIMARY_SUPPRESSED;
   const secondary = new Set<number>();
   for (let i = 0; i < variables.length; i++) {
     const v = variables[i] as number;
