@@ -1474,26 +1474,20 @@ function propagateFrom(
   const { queued, queue, changed } = system.scratch;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   // First in, first out, in the scratch ring (no array grown per propagation): `head` and `tail` count the equations
-  // taken out and put in, `at` and `to` are their places in the ring (wrapped without a division: issue 17, a division
-  // per equation taken out and per one put in). After the starting equations (at most all of them), one is put in only
-  // while it is not in (queued), so the ring holds fewer than twice the equations: its length.
+  // taken out and put in. After the starting equations (at most all of them), one is put in only while it is not in
+  // (queued), so the ring holds fewer than twice the equations: its length.
   const capacity = queue.length;
   let tail = 0;
-  let to = 0;
   for (let k = 0; k < equations.length; k++) {
     const e = equations[k] as number;
     queued[e] = 1;
-    queue[to] = e;
-    tail++;
-    if (++to === capacity) to = 0;
+    queue[tail++ % capacity] = e;
   }
   let budget = budgetOf;
   let consistent = true;
   let head = 0;
-  let at = 0;
   for (; head < tail && budget > 0 && consistent; head++, budget--) {
-    const e = queue[at] as number;
-    if (++at === capacity) at = 0;
+    const e = queue[head % capacity] as number;
     queued[e] = 0;
     const first = equationStart[e] as number;
     const end = equationStart[e + 1] as number;
@@ -1555,18 +1549,13 @@ function propagateFrom(
         const next = equationsOfList[j] as number;
         if (next !== e && queued[next] === 0) {
           queued[next] = 1;
-          queue[to] = next;
-          tail++;
-          if (++to === capacity) to = 0;
+          queue[tail++ % capacity] = next;
         }
       }
     }
   }
   lastConverged = head === tail;
-  for (; head < tail; head++) {
-    queued[queue[at] as number] = 0;
-    if (++at === capacity) at = 0;
-  }
+  for (; head < tail; head++) queued[queue[head % capacity] as number] = 0;
   return consistent;
 }
 
