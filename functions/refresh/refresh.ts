@@ -51,12 +51,10 @@ import {
   type Controlled,
   checkJointCells,
   controlAgainByYear,
-  exactJointCells,
   groupsFromRows,
   imposedColumns,
   JointCellIds,
   type JointCount,
-  jointCells,
   jointFixedPoint,
   jointGroups,
   PCN_GROUP_SOURCES,
@@ -489,12 +487,13 @@ export function controlJointly(
       m.definition.beforeControl ? m.rows.map(m.definition.beforeControl) : m.rows,
     ]),
   );
-  // The shared cells' ids made once for every round (shared-counts.ts, JointCellIds).
+  // The shared cells' ids made once for every round, and each exact rows' cells read once (shared-counts.ts,
+  // JointCellIds): jointCells of the exact rows are those cells.
   const ids = new JointCellIds();
   const cells = new Map(
     members.map((m) => [
       m.definition.name,
-      jointCells(m.definition.name, exactOf.get(m.definition.name) as Row[], joint, ids),
+      new Set(ids.exactCellsOf(m.definition.name, exactOf.get(m.definition.name) as Row[], joint).ids),
     ]),
   );
   // Each member controlled again only in the years (and columns) its imposed cells can change (controlAgainByYear).
@@ -519,18 +518,13 @@ export function controlJointly(
     ]),
   );
   // What the fixed point reads of a member's control (its cells withheld, left out and shown), read in one pass over
-  // its published rows (readJointCells), its exact rows' cells once (the same rows each round: exactJointCells).
-  const exactIds = new WeakMap<readonly Row[], readonly string[]>();
+  // its published rows (readJointCells), its exact rows' cells once (the same rows each round: JointCellIds.exactCellsOf,
+  // which controlAgainByYear reads too).
   const readings = new Map<string, { result: Controlled; reading: ReturnType<typeof readJointCells> }>();
   const readingOf = (name: string, result: Controlled) => {
     const last = readings.get(name);
     if (last?.result === result) return last.reading;
-    let exactCells = exactIds.get(result.exact);
-    if (exactCells === undefined) {
-      exactCells = exactJointCells(name, result.exact, joint, ids).ids;
-      exactIds.set(result.exact, exactCells);
-    }
-    const reading = readJointCells(name, exactCells, result.published, joint, ids);
+    const reading = readJointCells(name, ids.exactCellsOf(name, result.exact, joint).ids, result.published, joint, ids);
     readings.set(name, { result, reading });
     return reading;
   };

@@ -361,6 +361,29 @@ export const JOINT_CONTROL_MAX_ROUNDS = 32;
 export class JointCellIds {
   /** Per count name and key columns: a Map per key column, down to the id. */
   private readonly roots = new Map<string, Map<readonly string[], Map<unknown, unknown>>>();
+  /** exactJointCells of each exact rows read (exactCellsOf), by document and joint counts. */
+  private readonly exact = new WeakMap<
+    readonly Row[],
+    { document: string; joint: readonly JointCount[]; cells: ExactJointCells }[]
+  >();
+
+  /**
+   * exactJointCells of `document`'s exact rows, read once per array of rows (and document and counts): a joint
+   * control's exact rows are the same array in every round, read by its cells (jointCells), by controlAgainByYear's
+   * cells imposed by year and by what the fixed point reads of each control (readJointCells). The rows are not
+   * changed after they are read (a document's exact rows never are).
+   */
+  exactCellsOf(document: string, exact: readonly Row[], joint: readonly JointCount[]): ExactJointCells {
+    let known = this.exact.get(exact);
+    if (known === undefined) {
+      known = [];
+      this.exact.set(exact, known);
+    }
+    for (const k of known) if (k.document === document && k.joint === joint) return k.cells;
+    const cells = exactJointCells(document, exact, joint, this);
+    known.push({ document, joint, cells });
+    return cells;
+  }
 
   of(count: JointCount, row: Row): string {
     let byKey = this.roots.get(count.name);
@@ -479,6 +502,12 @@ export function rowsLeftOutJointCells(
   return readJointCells(document, exactJointCells(document, exact, joint, ids).ids, published, joint, ids).leftOut;
 }
 
+/** A document's exact rows' shared cells holding a count, and the row of each (exactJointCells). */
+export interface ExactJointCells {
+  readonly ids: readonly string[];
+  readonly rows: readonly Row[];
+}
+
 /**
  * The shared cells of `document`'s exact rows that hold a count, in sharedCellsOf's order (a cell in two columns twice),
  * with the row of each: what jointCells, suppressedJointCells, rowsLeftOutJointCells and controlAgainByYear read of
@@ -491,7 +520,7 @@ export function exactJointCells(
   exact: readonly Row[],
   joint: readonly JointCount[],
   ids = new JointCellIds(),
-): { readonly ids: readonly string[]; readonly rows: readonly Row[] } {
+): ExactJointCells {
   const cellIds: string[] = [];
   const rows: Row[] = [];
   sharedCellsOf(
@@ -674,16 +703,11 @@ export function controlAgainByYear(
     ...new Set(joint.flatMap((count) => count.cells.filter((c) => c.document === document).map((c) => c.column))),
   ];
   const joined = joinedColumns(rules, columns);
-  // The exact rows' cells holding a count, read once per exact rows (the same in every round: exactJointCells).
-  let exactCells:
-    | { readonly of: readonly Row[]; readonly ids: readonly string[]; readonly rows: readonly Row[] }
-    | undefined;
-  // The member's cells imposed, by year.
+  // The member's cells imposed, by year (the exact rows' cells holding a count read once: JointCellIds.exactCellsOf).
   const imposedByYear = (exact: readonly Row[], imposed: ReadonlySet<string>) => {
     const cellsByYear = new Map<string, Set<string>>();
     if (imposed.size === 0) return cellsByYear;
-    if (exactCells?.of !== exact) exactCells = { of: exact, ...exactJointCells(document, exact, joint, ids) };
-    const { ids: cellIds, rows: cellRows } = exactCells;
+    const { ids: cellIds, rows: cellRows } = ids.exactCellsOf(document, exact, joint);
     for (let i = 0; i < cellIds.length; i++) {
       const id = cellIds[i] as string;
       if (!imposed.has(id)) continue;
