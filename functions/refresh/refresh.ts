@@ -103,8 +103,6 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   // People referred more than once in a PCN-year: rollout, workforce and equity read it (issue 17).
   { name: 'repeated_people', kind: 'table' },
   { name: 'wellbeing_pairs', kind: 'table' },
-  // Each referral's pair on its headline instrument: equity and cof_person read it (issue 17).
-  { name: 'headline_pairs', kind: 'table' },
   { name: 'workforce_in_force', kind: 'table' },
   // Events and workforce snapshots dated when their PCN is not in force, by PCN and month: the refresh's log and
   // data_quality both read it (review 7, M10).

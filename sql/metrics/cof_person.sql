@@ -41,14 +41,16 @@ cohorts AS (
     ON o.referred_on = e.referred_on
 ),
 
--- Each referral of the outcome cohort with a pair, improved on its headline instrument or not (headline_pairs: the
--- referral's pair on that instrument, chosen once per refresh; issue 17).
+-- Each referral of the outcome cohort with a pair, improved on its headline instrument or not.
 headline AS (
-  SELECT p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.improved
-  FROM headline_pairs AS p
+  SELECT
+    p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.referral_id,
+    min_by(p.improved, p.headline_rank) AS improved
+  FROM wellbeing_pairs AS p
   INNER JOIN outcome_days AS o
     ON o.referred_on = p.referred_on
   WHERE p.outcome_observed
+  GROUP BY p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.referral_id
 ),
 
 wellbeing AS (

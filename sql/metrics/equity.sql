@@ -38,15 +38,15 @@ people AS (
   CROSS JOIN cohort AS c
 ),
 
--- Each referral of the outcome cohort measured, improved on its headline instrument or not (headline_pairs: the
--- referral's pair on that instrument, chosen once per refresh, with its episode's person and groups; issue 17).
 measured AS (
   SELECT
-    pcn_code, icb_code, region_code, fy, person_id, improved,
-    COALESCE(CAST(imd_decile AS VARCHAR), 'unknown') AS imd_decile,
-    ethnicity_group, age_band, sex
-  FROM headline_pairs
+    pcn_code, icb_code, region_code, fy, person_id,
+    min_by(improved, headline_rank) AS improved,
+    COALESCE(CAST(min(imd_decile) AS VARCHAR), 'unknown') AS imd_decile,
+    min(ethnicity_group) AS ethnicity_group, min(age_band) AS age_band, min(sex) AS sex
+  FROM wellbeing_pairs
   WHERE referred_on <= CAST(? AS DATE) AND outcome_observed
+  GROUP BY pcn_code, icb_code, region_code, fy, person_id, referral_id
 ),
 
 -- PCN-years whose referrals may fall in more than one ICB or region (moved_pcns; wellbeing pairs are of these referrals).

@@ -54,7 +54,6 @@ async function quintileRows(pcns: readonly Pcn[]): Promise<Row[]> {
     await run('ALTER TABLE episodes ADD COLUMN outcome_observed BOOLEAN DEFAULT true');
     await run(`CREATE TABLE wellbeing_pairs AS SELECT *, CAST(NULL AS BOOLEAN) AS improved,
       CAST(NULL AS INTEGER) AS headline_rank FROM episodes WHERE false`);
-    await run(`CREATE TABLE headline_pairs AS SELECT *, CAST(NULL AS BOOLEAN) AS improved FROM episodes WHERE false`);
     await run('CREATE TABLE moved_pcns (period_type VARCHAR, period VARCHAR, pcn_code VARCHAR)');
     // People referred more than once in a PCN-year (rollout, workforce and equity read it: issue 17).
     await run(`CREATE VIEW repeated_people AS ${loadSql('prepare/repeated_people')}`);

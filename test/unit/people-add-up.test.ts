@@ -117,7 +117,6 @@ beforeAll(async () => {
     'episodes',
     'repeated_people',
     'wellbeing_pairs',
-    'headline_pairs',
   ]) {
     await run(`CREATE TABLE ${table} AS ${loadSql(`prepare/${table}`)}`);
     // U00003 sends its first events in October, none of which any figure here counts: onboarded, so it is one of its
