@@ -95,6 +95,8 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'populations', kind: 'table' },
   { name: 'events_in_force', kind: 'view' },
   { name: 'moved_pcns', kind: 'table' },
+  // The PCN-months with events in force that no figure reads: episodes and wellbeing_pairs leave out their rows.
+  { name: 'unreported_months', kind: 'table' },
   { name: 'episodes', kind: 'table' },
   // People referred more than once in a PCN-year: rollout, workforce and equity read it (issue 17).
   { name: 'repeated_people', kind: 'table' },

@@ -106,27 +106,6 @@ referral_windows AS (
   FROM referral_counts
 ),
 
--- The PCN-months a follow-up may NOT be dated in: the PCN-months with events in force (event_months) that are not in
--- force, or outside the PCN's reporting span, or after the last complete month (events_in_force reads none of them;
--- published_through; docs/methodology.md, "Data as of"). A follow-up read below is committed, not withdrawn and not a
--- retraction, so its PCN-month is one of event_months' (which groups exactly those events): leaving out the follow-ups
--- of these few PCN-months (none, or a handful: stray and out-of-force months) keeps the same follow-ups as keeping
--- those of the reporting PCN-months did, but each follow-up is looked up in a table of a few rows, not in every
--- reporting PCN-month (issue 17, perfs34: the 25% layout 4.08 -> 3.60 CPU s, in turns in one process, the same rows).
--- pcn_months lists a PCN more than once in a month when the reference does (a PCN in force twice): such a month is
--- reporting if any of its rows is, as the DISTINCT list of reporting PCN-months read here before.
-unreported_months AS (
-  SELECT m.pcn_code, m.month
-  FROM event_months AS m
-  LEFT JOIN (
-    SELECT DISTINCT pcn_code, month
-    FROM pcn_months
-    WHERE reporting AND month <= (SELECT month FROM published_through)
-  ) AS r
-    ON r.pcn_code = m.pcn_code AND r.month = m.month
-  WHERE r.month IS NULL
-),
-
 -- Each PCN's end of observation (review 26, R26-1): the last day of the month its data are KNOWN to end, up to the last
 -- complete month: its last month in force (it closed or merged, per the reference data), or, where its extract has
 -- stopped (table stopped_pcns, the data-as-of rule's one statement of it: no extract from it covers any of the more than

@@ -45,23 +45,7 @@
 -- not an EXISTS, which DuckDB plans as a join that first buffers every measure (issue 17; test/bench/refresh-profile.ts
 -- with PROFILE_BASELINE, both in one process: 25% layout 3.54 -> 2.24 CPU s; national 24.9 -> 14.3 CPU s, 131 -> 67 s
 -- wall at load 14 to 33; the same rows, 0 and 0).
--- The PCN-months no measure is read in (as episodes.sql's unreported_months: the months with events in force that
--- are not in force, not in the PCN's reporting span or after the last complete month; a measure in force is an event
--- in force, so its PCN-month is one of event_months'): each measure is looked up in these few rows, not in every
--- reporting PCN-month (issue 17, perfs34).
-WITH unreported_months AS (
-  SELECT m.pcn_code, m.month
-  FROM event_months AS m
-  LEFT JOIN (
-    SELECT DISTINCT pcn_code, month
-    FROM pcn_months
-    WHERE reporting AND month <= (SELECT month FROM published_through)
-  ) AS r
-    ON r.pcn_code = m.pcn_code AND r.month = m.month
-  WHERE r.month IS NULL
-),
-
-counted AS (
+WITH counted AS (
   SELECT
     pcn_code,
     referral_id,
@@ -78,7 +62,7 @@ counted AS (
     FROM committed_events AS e
     -- in force and in the PCN's reporting span in its month, up to the last complete month, as events_in_force: a
     -- stray measure dated before the span (review 7, M5) or one dated when its PCN was not in force (review 8, N9) is
-    -- in no figure (unreported_months, above)
+    -- in no figure (unreported_months.sql: the few PCN-months no measure is read in)
     LEFT JOIN unreported_months AS f
       ON f.pcn_code = e.pcn_code AND f.month = e.event_month
     -- joined on the row's kind too, so the join holds the withdrawn wellbeing measures only (withdrawn.sql: nationally

@@ -113,6 +113,7 @@ beforeAll(async () => {
     'onboarded',
     'populations',
     'moved_pcns',
+    'unreported_months',
     'episodes',
     'repeated_people',
     'wellbeing_pairs',
