@@ -2015,7 +2015,7 @@ function readComponent(
   values?: LoadedValues,
   known?: ReadonlySet<number>,
 ): Disclosure[] | undefined {
-  const loose: LooseReading = values?.system === system ? { whole: { values, component } } : {};
+  const loose: LooseReading = {};
   const found = readWhole(system, component, loose, values, known);
   if (values?.system === system && loose.done === true) {
     const kept = values.lastLoose;
@@ -2332,119 +2332,6 @@ interface LooseReading {
   found?: Disclosure[] | undefined;
   converged?: boolean;
   done?: boolean;
-  /** The piece is this whole component, read with the publisher's values: its loose reading made again from its last. */
-  whole?: { readonly values: LoadedValues; readonly component: number };
-}
-
-/**
- * The loose readings of a system's whole components (wholeLoose), each kept to start the next from: its own bounds
- * (scratch lo/hi hold the documented reading's), the equations that narrowed each (reasonOf's bits), and the scratch
- * clock when made; reach's marks as PreviousAudits has them.
- */
-interface LooseAudits {
-  readonly lo: Float64Array;
-  readonly hi: Float64Array;
-  readonly reasons: { readonly lo: Uint8Array; readonly hi: Uint8Array };
-  /** Per component: 1 while lo/hi hold its loose reading's fixpoint (consistent, reached). */
-  readonly valid: Uint8Array;
-  readonly readAt: Float64Array;
-  readonly inSet: Int32Array;
-  readonly inSetHi: Int32Array;
-  readonly equationSeen: Int32Array;
-  stamp: number;
-}
-
-const looseAudits = new WeakMap<LoadedValues, LooseAudits>();
-
-/**
- * The loose reading of whole component c (every `*` as relaxedReader takes it, propagated over its equations), left in
- * the scratch bounds of its variables as beyondDocumented's reading from nothing leaves them, with what it pins (`wide`:
- * not known exactly from what is published). Made again from its last (issue 17: the publisher reads a large component
- * again after each few cells it suppresses, and its criterion's reading made the loose reading from nothing each time):
- * the loose box depends on the values alone, so the variables whose box changed are those whose value changed since
- * (scratch.changedAt), and reaudit's argument holds as it is: the bounds those reach through the variables the last
- * fixpoint narrowed, set back to the box, and the equations touching them propagated, reach the fixpoint from nothing.
- * Where that contradicts or stops on its budget, or nothing is kept, read from nothing.
- */
-function wholeLoose(system: AuditSystem, values: LoadedValues, c: number, wide: Uint8Array): Disclosure[] | undefined {
-  const piece = system.components[c] as Piece;
-  const { variables, equations } = piece;
-  const { lo, hi, changedAt } = system.scratch;
-  let kept = looseAudits.get(values);
-  if (kept === undefined) {
-    const n = system.rowOf.length;
-    kept = {
-      lo: new Float64Array(n),
-      hi: new Float64Array(n),
-      reasons: { lo: new Uint8Array(n), hi: new Uint8Array(n) },
-      valid: new Uint8Array(system.components.length),
-      readAt: new Float64Array(system.components.length),
-      inSet: new Int32Array(n),
-      inSetHi: new Int32Array(n),
-      equationSeen: new Int32Array(system.equationStart.length - 1),
-      stamp: 0,
-    };
-    looseAudits.set(values, kept);
-  }
-  if (kept.valid[c] === 1) {
-    const readAt = kept.readAt[c] as number;
-    const stamp = ++kept.stamp;
-    const nodes: number[] = [];
-    for (let i = 0; i < variables.length; i++) {
-      const v = variables[i] as number;
-      if ((changedAt[v] as number) <= readAt) continue;
-      kept.inSet[v] = stamp;
-      kept.inSetHi[v] = stamp;
-      nodes.push(v << 1, (v << 1) | 1);
-    }
-    const reached = reach(system, kept as unknown as PreviousAudits, nodes, stamp);
-    for (const node of nodes) {
-      const a = node >> 1;
-      relaxedBox(system, a);
-      if ((node & 1) === 0) {
-        kept.lo[a] = boxLo;
-        kept.reasons.lo[a] = 0;
-      } else {
-        kept.hi[a] = boxHi;
-        kept.reasons.hi[a] = 0;
-      }
-    }
-    const consistent = propagateFrom(
-      system,
-      reached,
-      equations.length * MAX_VISITS_PER_EQUATION,
-      kept.lo,
-      kept.hi,
-      kept.reasons,
-    );
-    if (consistent && lastConverged) {
-      kept.readAt[c] = system.scratch.clock;
-      for (let i = 0; i < variables.length; i++) {
-        const v = variables[i] as number;
-        lo[v] = kept.lo[v] as number;
-        hi[v] = kept.hi[v] as number;
-        relaxedBox(system, v);
-        wide[i] = boxHi > boxLo ? 1 : 0;
-      }
-      const found: Disclosure[] = [];
-      pinnedOf(system, variables, wide, found);
-      return found;
-    }
-  }
-  readerBounds(system, variables, 'relaxed', wide);
-  const found = disclosedAfterPropagation(system, piece, wide, kept.reasons);
-  const converged = lastConverged;
-  kept.valid[c] = found !== undefined && converged ? 1 : 0;
-  if (kept.valid[c] === 1) {
-    kept.readAt[c] = system.scratch.clock;
-    for (let i = 0; i < variables.length; i++) {
-      const v = variables[i] as number;
-      kept.lo[v] = lo[v] as number;
-      kept.hi[v] = hi[v] as number;
-    }
-  }
-  lastConverged = converged;
-  return found;
 }
 
 /**
@@ -2474,11 +2361,8 @@ function beyondDocumented(system: AuditSystem, piece: Piece, loose?: LooseReadin
     found = loose.found === undefined ? undefined : [...loose.found];
     lastConverged = loose.converged === true;
   } else {
-    if (loose?.whole !== undefined) found = wholeLoose(system, loose.whole.values, loose.whole.component, wide);
-    else {
-      readerBounds(system, variables, 'relaxed', wide);
-      found = disclosedAfterPropagation(system, piece, wide);
-    }
+    readerBounds(system, variables, 'relaxed', wide);
+    found = disclosedAfterPropagation(system, piece, wide);
     if (loose !== undefined) {
       loose.lo = floatsFor('looseLo', n);
       loose.hi = floatsFor('looseHi', n);
