@@ -79,6 +79,11 @@ function curatedFingerprint(dataDir: string): string {
   const paths = (readdirSync(root, { recursive: true }) as string[])
     .filter((path) => statSync(join(root, path)).isFile())
     .sort();
-  for (const path of paths) hash.update(path).update('\0').update(readFileSync(join(root, path))).update('\0');
+  for (const path of paths)
+    hash
+      .update(path)
+      .update('\0')
+      .update(readFileSync(join(root, path)))
+      .update('\0');
   return hash.digest('hex');
 }
