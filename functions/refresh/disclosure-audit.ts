@@ -1689,9 +1689,8 @@ interface PreviousAudits {
   readonly reasons: { readonly lo: Uint8Array; readonly hi: Uint8Array };
   /** Per variable: marks (stamps) of its upper bound in the re-audit's set A (inSet: its lower bound, or both). */
   readonly inSetHi: Int32Array;
-  /** Per equation, within one re-audit (`sumStamp`): its parts' and its total's reader bounds (evidentIn). */
-  readonly sumStamp: Int32Array;
-  readonly sums: Float64Array;
+  /** Per equation, within one re-audit (changedBounds): its documented sums (evidentIn). */
+  readonly sums: EquationSums;
 }
 
 export function loadAllValues(system: AuditSystem): LoadedValues {
@@ -1709,8 +1708,7 @@ export function loadAllValues(system: AuditSystem): LoadedValues {
     stamp: 0,
     reasons: { lo: new Uint8Array(n), hi: new Uint8Array(n) },
     inSetHi: new Int32Array(n),
-    sumStamp: new Int32Array(system.equationStart.length - 1),
-    sums: new Float64Array(4 * (system.equationStart.length - 1)),
+    sums: newEquationSums(system),
   };
   const alone: AloneReadings = {
     stale: new Uint8Array(system.equationStart.length - 1).fill(1),
@@ -2251,24 +2249,15 @@ function knownMarks(system: AuditSystem, known: ReadonlySet<number> | undefined)
 }
 
 /**
- * Per system, each equation's loose sums (looselyEvident) within one criterion's reading (`stamp`: the values do not
- * change within one): the `*` a reading tries share equations (issue 17: each summed every equation of its own again).
+ * Per system, each equation's loose sums (looselyEvident) within one criterion's reading: the `*` a reading tries
+ * share equations (issue 17: each summed every equation of its own again).
  */
-interface LooseSums {
-  stamp: number;
-  /** Per equation, the stamp its sums were worked out in. */
-  readonly at: Int32Array;
-  /** Per equation: the parts' lower bounds summed, their finite upper bounds summed, how many are unbounded, the total's bounds. */
-  readonly sums: Float64Array;
-}
+const looseSums = new WeakMap<AuditSystem, EquationSums>();
 
-const looseSums = new WeakMap<AuditSystem, LooseSums>();
-
-function looseSumsOf(system: AuditSystem): LooseSums {
+function looseSumsOf(system: AuditSystem): EquationSums {
   let sums = looseSums.get(system);
   if (sums === undefined) {
-    const equations = system.equationStart.length - 1;
-    sums = { stamp: 0, at: new Int32Array(equations), sums: new Float64Array(5 * equations) };
+    sums = newEquationSums(system);
     looseSums.set(system, sums);
   }
   return sums;
@@ -2279,40 +2268,23 @@ function looseSumsOf(system: AuditSystem): LooseSums {
  * figure as relaxedReader takes it) puts the `*` of variable v outside 1 to 7: markEvident's 'relaxed' mark of v alone.
  * Each equation's sums are kept in `kept` for its stamp.
  */
-function looselyEvident(system: AuditSystem, v: number, withoutEngland: boolean, kept: LooseSums): boolean {
+function looselyEvident(system: AuditSystem, v: number, withoutEngland: boolean, kept: EquationSums): boolean {
   const { kind } = system.scratch;
   if (kind[v] !== VALUE_SUPPRESSED) return false;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   const [low, high] = PRIMARY_SUPPRESSED;
-  const { at, sums, stamp } = kept;
+  const { sums } = kept;
   for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
     const e = equationsOfList[j] as number;
     if (withoutEngland && hasNational(system, e)) continue;
     const first = equationStart[e] as number;
     const end = equationStart[e + 1] as number;
-    if (at[e] !== stamp) {
-      at[e] = stamp;
-      let sumLo = 0;
-      let sumHi = 0;
-      let unbounded = 0;
-      for (let i = first + 1; i < end; i++) {
-        relaxedBox(system, equationVariables[i] as number);
-        sumLo += boxLo;
-        if (boxHi === Number.POSITIVE_INFINITY) unbounded++;
-        else sumHi += boxHi;
-      }
-      relaxedBox(system, equationVariables[first] as number);
-      sums[5 * e] = sumLo;
-      sums[5 * e + 1] = sumHi;
-      sums[5 * e + 2] = unbounded;
-      sums[5 * e + 3] = boxLo;
-      sums[5 * e + 4] = boxHi;
-    }
-    const sumLo = sums[5 * e] as number;
-    const sumHi = sums[5 * e + 1] as number;
-    const unbounded = sums[5 * e + 2] as number;
-    const totalLo = sums[5 * e + 3] as number;
-    const totalHi = sums[5 * e + 4] as number;
+    const at = equationSums(system, e, relaxedBox, kept);
+    const sumLo = sums[at] as number;
+    const sumHi = sums[at + 1] as number;
+    const unbounded = sums[at + 2] as number;
+    const totalLo = sums[at + 3] as number;
+    const totalHi = sums[at + 4] as number;
     relaxedBox(system, v);
     for (let i = first; i < end; i++)
       if (
@@ -2863,34 +2835,78 @@ function relaxedBox(system: AuditSystem, v: number): void {
   } else documentedBox(system, v, false);
 }
 
+/** documentedBox without the evident marks: the bounds a reader takes each figure in before reading any equation. */
+function documentedReaderBox(system: AuditSystem, v: number): void {
+  documentedBox(system, v, false);
+}
+
 /**
- * Whether one equation alone shows that the `*` of variable u (in it) cannot be 1 to 7 (evidentlySecondary); the
- * equation's sums kept for the re-audit `stamp` (values do not change within one).
+ * Each equation's sums under one reader's box (equationSums), kept within one use: the user moves `stamp` on at the
+ * start of each (the values do not change within one).
  */
-function evidentIn(system: AuditSystem, previous: PreviousAudits, stamp: number, e: number, u: number): boolean {
+interface EquationSums {
+  stamp: number;
+  /** Per equation, the stamp its sums were worked out in. */
+  readonly at: Int32Array;
+  /** Per equation (5 each): the parts' lower bounds summed, their finite upper bounds summed, how many are unbounded, the total's bounds. */
+  readonly sums: Float64Array;
+}
+
+function newEquationSums(system: AuditSystem): EquationSums {
+  const equations = system.equationStart.length - 1;
+  return { stamp: 0, at: new Int32Array(equations), sums: new Float64Array(5 * equations) };
+}
+
+/**
+ * Equation e's sums (EquationSums) with each figure's bounds from `box` (documentedReaderBox or relaxedBox), worked out
+ * once per use of `kept`: returns where they start in `kept.sums`. Leaves boxLo and boxHi changed.
+ */
+function equationSums(
+  system: AuditSystem,
+  e: number,
+  box: (system: AuditSystem, v: number) => void,
+  kept: EquationSums,
+): number {
   const { equationStart, equationVariables } = system;
-  const { sums, sumStamp } = previous;
+  const { at, sums, stamp } = kept;
+  const start = 5 * e;
+  if (at[e] === stamp) return start;
+  at[e] = stamp;
   const first = equationStart[e] as number;
   const end = equationStart[e + 1] as number;
-  if (sumStamp[e] !== stamp) {
-    sumStamp[e] = stamp;
-    let sumLo = 0;
-    let sumHi = 0;
-    for (let i = first + 1; i < end; i++) {
-      documentedBox(system, equationVariables[i] as number, false);
-      sumLo += boxLo;
-      sumHi += boxHi;
-    }
-    documentedBox(system, equationVariables[first] as number, false);
-    sums[4 * e] = sumLo;
-    sums[4 * e + 1] = sumHi;
-    sums[4 * e + 2] = boxLo;
-    sums[4 * e + 3] = boxHi;
+  let sumLo = 0;
+  let sumHi = 0;
+  let unbounded = 0;
+  for (let i = first + 1; i < end; i++) {
+    box(system, equationVariables[i] as number);
+    sumLo += boxLo;
+    if (boxHi === Number.POSITIVE_INFINITY) unbounded++;
+    else sumHi += boxHi;
   }
-  const sumLo = sums[4 * e] as number;
-  const sumHi = sums[4 * e + 1] as number;
-  const totalLo = sums[4 * e + 2] as number;
-  const totalHi = sums[4 * e + 3] as number;
+  box(system, equationVariables[first] as number);
+  sums[start] = sumLo;
+  sums[start + 1] = sumHi;
+  sums[start + 2] = unbounded;
+  sums[start + 3] = boxLo;
+  sums[start + 4] = boxHi;
+  return start;
+}
+
+/**
+ * Whether one equation alone shows that the `*` of variable u (in it) cannot be 1 to 7 (evidentlySecondary); the
+ * equation's sums kept in `kept` for its use.
+ */
+function evidentIn(system: AuditSystem, kept: EquationSums, e: number, u: number): boolean {
+  const { equationStart, equationVariables } = system;
+  const { sums } = kept;
+  const first = equationStart[e] as number;
+  const end = equationStart[e + 1] as number;
+  const at = equationSums(system, e, documentedReaderBox, kept);
+  const sumLo = sums[at] as number;
+  // The parts' upper bounds summed: infinite where one is (a figure not published).
+  const sumHi = sums[at + 2] === 0 ? (sums[at + 1] as number) : Number.POSITIVE_INFINITY;
+  const totalLo = sums[at + 3] as number;
+  const totalHi = sums[at + 4] as number;
   const [low, high] = PRIMARY_SUPPRESSED;
   documentedBox(system, u, false);
   for (let i = first; i < end; i++) {
@@ -2994,6 +3010,7 @@ function changedBounds(
   const { kind, evident } = system.scratch;
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
   const { seen, inSet } = previous;
+  previous.sums.stamp++;
   const changed: number[] = [];
   for (const v of pending) {
     previous.pendingMark[v] = 0;
@@ -3012,7 +3029,7 @@ function changedBounds(
         let mark = 0;
         if (kind[u] === VALUE_SUPPRESSED)
           for (let k = equationsOfStart[u] as number; k < (equationsOfStart[u + 1] as number) && mark === 0; k++)
-            if (evidentIn(system, previous, stamp, equationsOfList[k] as number, u)) mark = 1;
+            if (evidentIn(system, previous.sums, equationsOfList[k] as number, u)) mark = 1;
         if (mark === evident[u]) continue;
         evident[u] = mark;
         if (inSet[u] !== stamp) {
