@@ -19,7 +19,8 @@ const data = `${dir.path}/data`;
 const store = new FsObjectStore(data);
 const { logger, logs } = capturedLogger('sp-outcomes-refresh');
 // The data no test here changes: every refresh of the file runs the same SQL over it with the same answers, so DuckDB is
-// asked once (by the first refresh) and the refreshes after it are given its answers (each ran some 5 of its 8 CPU
+// asked once (by the first refresh) and the refreshes after it are given its answers (kept by the curated objects' bytes
+// too: a test that changed the data would get DuckDB's own) (each ran some 5 of its 8 CPU
 // seconds in DuckDB, and the file's 13 refreshes took 60-100 s a test at load, some past the timeout).
 const answers = sharedQueryAnswers(data);
 
