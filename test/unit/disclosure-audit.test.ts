@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import { applyDisclosureControl, controlCount } from '../../functions/refresh/disclosure.ts';
+import { applyDisclosureControl, controlCount, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
 import {
   type AuditSpec,
   type AuditSystem,
@@ -675,7 +675,7 @@ const REAUDIT_SPEC: AuditSpec = {
 };
 
 /** Exact counts of each PCN, month and column (a, b, c), summed up the areas, the year and the group. */
-function reauditDocument(counts: number[]): Row[] {
+function reauditExact(counts: readonly number[]): Row[] {
   const pcns = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P9'];
   const sums = new Map<string, Row>();
   const add = (code: string, period: string, a: number, b: number, c: number) => {
@@ -712,13 +712,16 @@ function reauditDocument(counts: number[]): Row[] {
       }
     }
   // An area with none has no row; England always has one.
-  return [...sums.values()]
-    .filter((r) => r.level === 'national' || r.referrals !== 0 || r.c !== 0)
-    .map((r) =>
-      r.level === 'national'
-        ? r
-        : { ...r, ...Object.fromEntries(REAUDIT_COLUMNS.map((k) => [k, controlCount(Number(r[k]))])) },
-    );
+  return [...sums.values()].filter((r) => r.level === 'national' || r.referrals !== 0 || r.c !== 0);
+}
+
+/** reauditExact's rows as published before secondary suppression: each count below England controlled. */
+function reauditDocument(counts: number[]): Row[] {
+  return reauditExact(counts).map((r) =>
+    r.level === 'national'
+      ? r
+      : { ...r, ...Object.fromEntries(REAUDIT_COLUMNS.map((k) => [k, controlCount(Number(r[k]))])) },
+  );
 }
 
 const describeFound = (found: Disclosure[] | undefined) =>
@@ -1174,5 +1177,49 @@ describe('the system with the months built on the one without (the publisher)', 
     // figure) from nothing.
     expect(paths.extended).toBeGreaterThan(100);
     expect(paths.fromNothing).toBeGreaterThan(20);
+  });
+});
+
+/*
+ * The publisher's output where a component's whole reading pins something before its pieces without England are read
+ * (review 40, R40-0). Before disc35's mend the pieces' readings left the component's bounds as their own, and the
+ * component's next reading (reaudit) started there: on these documents it found pins that a reading from nothing does
+ * not, and the publisher withheld cells (a whole month below England in the second) that nothing recovers. Found by
+ * review 40's differential of main's publisher against the branch's on random documents; both outputs read clean.
+ */
+describe("the publisher's readings without England leave the component's bounds as its own reading left them", () => {
+  const rules = {
+    counts: REAUDIT_COLUMNS,
+    groups: REAUDIT_SPEC.groups,
+    areas: REAUDIT_SPEC.areas,
+    periodKeys: [],
+    monthly: REAUDIT_COLUMNS,
+  } as unknown as DisclosureRules;
+  /** What an audit from nothing (a fresh system per component, with and without England) pins in the rows. */
+  const pinnedFromNothing = (published: Row[]): string[] => {
+    const found = new Set<string>();
+    const components = buildAuditSystem(published, REAUDIT_SPEC).components.length;
+    for (let c = 0; c < components; c++)
+      for (const read of [readerDisclosures, readerDisclosuresWithoutEngland])
+        for (const d of read(buildAuditSystem(published, REAUDIT_SPEC), c) ?? [])
+          found.add(`${d.cell.row.code} ${d.cell.row.period} ${d.cell.column}`);
+    return [...found];
+  };
+  const cell = (rows: Row[], code: string, period: string, column: string) =>
+    rows.find((r) => r.code === code && r.period === period)?.[column];
+
+  it('publishes I2, I3 and P6 May referrals a stale reading withheld, and nothing in the output is pinned', () => {
+    const published = applyDisclosureControl(reauditExact([10, 2, 4, 3, 10]), rules) as Row[];
+    expect(['I2', 'I3', 'P6'].map((code) => cell(published, code, '2025-05', 'referrals'))).toEqual([25, 35, 15]);
+    expect(pinnedFromNothing(published)).toEqual([]);
+  });
+
+  it('publishes the May rows below England a stale reading withheld, and nothing in the output is pinned', () => {
+    const rows = reauditExact([7, 7, 0, 3, 1, 4, 2, 0, 0, 0, 6, 0, 10, 11, 3, 2, 2, 3, 1, 2, 3, 1, 3, 9, 1, 3]);
+    const below = (all: Row[]) => all.filter((r) => r.period === '2025-05' && r.level !== 'national').length;
+    const published = applyDisclosureControl(structuredClone(rows), rules) as Row[];
+    expect(below(published)).toBe(below(rows));
+    expect(below(rows)).toBe(12);
+    expect(pinnedFromNothing(published)).toEqual([]);
   });
 });
