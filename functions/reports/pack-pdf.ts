@@ -8,7 +8,7 @@ import {
   type PackTable,
 } from './pack-content.ts';
 import { documentWithFonts } from './pdf-fonts.ts';
-import { drawText, type TextOptions } from './pdf-text.ts';
+import { drawText, fillWith, setColour, type TextOptions } from './pdf-text.ts';
 
 /**
  * The monthly pack as a PDF, with pdfkit (https://pdfkit.org): A4, the standard Helvetica fonts (nothing embedded),
@@ -26,6 +26,7 @@ const BOTTOM = A4.height - MARGIN - 20;
 const INK = '#000000';
 const GREY = '#555555';
 const LIGHT = '#e6e6e6';
+const AXIS = '#999999';
 const REGULAR = 'Helvetica';
 const BOLD = 'Helvetica-Bold';
 
@@ -142,7 +143,7 @@ class PackWriter {
   heading(text: string, size = 14): void {
     const height = this.heightOf(BOLD, size, text, WIDTH);
     this.ensure(height + 40);
-    this.doc.fillColor(INK);
+    setColour(this.doc, INK);
     this.text(text, MARGIN, this.y, { width: WIDTH });
     this.y += height + 6;
   }
@@ -150,7 +151,7 @@ class PackWriter {
   paragraph(text: string, size = 9.5, font = REGULAR): void {
     const height = this.heightOf(font, size, text, WIDTH);
     this.ensure(height);
-    this.doc.fillColor(INK);
+    setColour(this.doc, INK);
     this.text(text, MARGIN, this.y, { width: WIDTH });
     this.y += height + 4;
   }
@@ -176,9 +177,10 @@ class PackWriter {
       return Math.max(...cells.map((c, i) => cellHeight(c || ' ', (scaled[i] ?? 40) - 6, font))) + 5;
     };
     const drawRow = (cells: readonly string[], font: string, shade: boolean, height = rowHeight(cells, font)) => {
-      if (shade) this.doc.rect(MARGIN, this.y, WIDTH, height).fill(LIGHT);
+      if (shade) fillWith(this.doc.rect(MARGIN, this.y, WIDTH, height), LIGHT);
       let x = MARGIN;
-      this.doc.font(font).fontSize(size).fillColor(INK);
+      this.doc.font(font).fontSize(size);
+      setColour(this.doc, INK);
       cells.forEach((cell, i) => {
         const width = scaled[i] ?? 40;
         // Figures line up on the right; the first column (labels) on the left.
@@ -197,9 +199,9 @@ class PackWriter {
       this.doc
         .moveTo(MARGIN, this.y)
         .lineTo(MARGIN + WIDTH, this.y)
-        .lineWidth(0.7)
-        .strokeColor(INK)
-        .stroke();
+        .lineWidth(0.7);
+      setColour(this.doc, INK, true);
+      this.doc.stroke();
     };
     this.ensure(rowHeight(table.columns, BOLD) + rowHeight(table.rows[0] ?? [], REGULAR));
     header();
@@ -227,15 +229,16 @@ class PackWriter {
     const plotWidth = WIDTH - axisWidth;
     const top = this.y;
     const base = top + height;
-    this.doc.font(REGULAR).fontSize(7).fillColor(GREY);
+    this.doc.font(REGULAR).fontSize(7);
+    setColour(this.doc, GREY);
     for (const fraction of [0, 0.5, 1]) {
       const y = base - fraction * height;
       this.doc
         .moveTo(left, y)
         .lineTo(left + plotWidth, y)
-        .lineWidth(0.4)
-        .strokeColor('#999999')
-        .stroke();
+        .lineWidth(0.4);
+      setColour(this.doc, AXIS, true);
+      this.doc.stroke();
       this.text(formatFigure(max * fraction, chart.unit), MARGIN, y - 3.5, {
         width: axisWidth - 4,
         align: 'right',
@@ -246,12 +249,14 @@ class PackWriter {
       const x = left + i * slot;
       if (typeof point.value === 'number' && max > 0) {
         const barHeight = (Math.max(0, point.value) / max) * height;
-        this.doc.rect(x + slot * 0.15, base - barHeight, slot * 0.7, barHeight).fill(GREY);
+        fillWith(this.doc.rect(x + slot * 0.15, base - barHeight, slot * 0.7, barHeight), GREY);
       } else {
-        this.doc.font(BOLD).fontSize(9).fillColor(INK);
+        this.doc.font(BOLD).fontSize(9);
+        setColour(this.doc, INK);
         this.text(point.value === '*' ? '*' : NO_DATA_TEXT, x, base - 12, { width: slot, align: 'center' });
       }
-      this.doc.font(REGULAR).fontSize(6.5).fillColor(INK);
+      this.doc.font(REGULAR).fontSize(6.5);
+      setColour(this.doc, INK);
       this.text(formatMonth(point.month), x, base + 3, { width: slot, align: 'center' });
     });
     this.y = base + labelSpace + 6;
@@ -264,16 +269,14 @@ class PackWriter {
       this.doc.switchToPage(i);
       const bottom = this.doc.page.margins.bottom;
       this.doc.page.margins.bottom = 0;
-      this.doc
-        .font(REGULAR)
-        .fontSize(7.5)
-        .fillColor(GREY)
-        .text(
-          `Social prescribing monthly pack · ${content.area.name} · data as of ${formatLongDate(content.dataAsOf)} · page ${i + 1} of ${range.count}`,
-          MARGIN,
-          A4.height - MARGIN + 10,
-          { width: WIDTH, align: 'center', lineBreak: false },
-        );
+      this.doc.font(REGULAR).fontSize(7.5);
+      setColour(this.doc, GREY);
+      this.doc.text(
+        `Social prescribing monthly pack · ${content.area.name} · data as of ${formatLongDate(content.dataAsOf)} · page ${i + 1} of ${range.count}`,
+        MARGIN,
+        A4.height - MARGIN + 10,
+        { width: WIDTH, align: 'center', lineBreak: false },
+      );
       this.doc.page.margins.bottom = bottom;
     }
   }

@@ -89,6 +89,12 @@ interface Placed {
 
 /** The texts placed without a width, by context (contextKey) and text; then x, compared one by one. */
 const placed = new Map<string, Map<string, Placed[]>>();
+/**
+ * The bytes of a text matrix's y (textY) by context and y. Issue 17: nationally some 600,000 cells are placed at a
+ * few hundred heights, and each y written again as text (a double made decimal) and then as a buffer was about a
+ * sixth of drawText's own time.
+ */
+const yBytes = new Map<string, Map<number, Uint8Array>>();
 let remembered = 0;
 let remembering = true;
 
@@ -104,6 +110,7 @@ export function rememberTexts(on: boolean): void {
 function forget(): void {
   drawn.clear();
   placed.clear();
+  yBytes.clear();
   remembered = 0;
 }
 
@@ -117,6 +124,21 @@ function textY(state: TextState, y: number): string {
 }
 
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
+
+/** textY's bytes, made once per context and y (the context holds what textY reads: the page's height, the font). */
+function textYBytes(context: string, state: TextState, y: number): Uint8Array {
+  let byY = yBytes.get(context);
+  if (byY === undefined) {
+    byY = new Map();
+    yBytes.set(context, byY);
+  }
+  let bytes = byY.get(y);
+  if (bytes === undefined) {
+    bytes = latin1(textY(state, y));
+    byY.set(y, bytes);
+  }
+  return bytes;
+}
 
 /** The last context's parts and key: a pack draws runs of texts in one font and size on one page. */
 let last = {
@@ -185,7 +207,13 @@ export function drawText(
   const context = contextKey(state);
   const { width, align, lineBreak } = options;
   const atY = drawn.get(context)?.get(text)?.get(y);
-  const known = atY?.find((d) => d.x === x && d.width === width && d.align === align && d.lineBreak === lineBreak);
+  let known: Drawn | undefined;
+  if (atY !== undefined)
+    for (const d of atY)
+      if (d.x === x && d.width === width && d.align === align && d.lineBreak === lineBreak) {
+        known = d;
+        break;
+      }
   if (known) {
     if (known.bytes.length > 0) {
       // Drawn text uses its font on the page, as pdfkit's _fragment records it (a font object on first use).
@@ -198,14 +226,18 @@ export function drawText(
   }
   const anyHeight = width === undefined && align === undefined && lineBreak === false;
   if (anyHeight) {
-    const at = placed
-      .get(context)
-      ?.get(text)
-      ?.find((p) => p.x === x);
+    const list = placed.get(context)?.get(text);
+    let at: Placed | undefined;
+    if (list !== undefined)
+      for (const p of list)
+        if (p.x === x) {
+          at = p;
+          break;
+        }
     if (at) {
       if (page.resources.data.Font?.[state._font.id] == null) page.fonts[state._font.id] = state._font.ref();
       page.write(at.before);
-      page.write(latin1(textY(state, y)));
+      page.write(textYBytes(context, state, y));
       page.write(at.after);
       state.x = at.endX;
       state.y = y;
@@ -270,3 +302,39 @@ function placeAnyHeight(context: string, text: string, x: number, bytes: Uint8Ar
   if (list === undefined) byText.set(text, [entry]);
   else list.push(entry);
 }
+
+/** What pdfkit's fillColor and strokeColor write for a colour, remembered per process (setColour). */
+const colours = new Map<string, Uint8Array>();
+
+/**
+ * pdfkit's `document.fillColor(colour)` (or `strokeColor`, `stroke` true) for a colour given as text (`#rrggbb`),
+ * remembered per process: the first call is pdfkit's own, and what it wrote to the page (the colour space and the
+ * colour, from the colour alone) is written again by later calls, which set the fill colour pdfkit keeps as it does
+ * (`_fillColor`, opacity unset). Issue 17: a pack sets a colour some 300 times (each table row, text and bar), and
+ * pdfkit parses the colour and writes its operators as new text and buffers each time (nationally about 5% of the
+ * packs' main thread in a CPU profile).
+ */
+export function setColour(document: PDFKit.PDFDocument, colour: string, stroke = false): void {
+  const state = document as unknown as TextState & { _fillColor: unknown };
+  const key = `${stroke ? 'stroke' : 'fill'}|${colour}`;
+  const known = colours.get(key);
+  if (known !== undefined) {
+    state.page.write(known);
+    if (!stroke) state._fillColor = [colour, undefined];
+    return;
+  }
+  const page = state.page;
+  const before = page.content.buffer.length;
+  if (stroke) document.strokeColor(colour);
+  else document.fillColor(colour);
+  const chunks = page.content.buffer.slice(before);
+  colours.set(key, chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks));
+}
+
+/** The path drawn so far filled with a colour: pdfkit's `document.fill(colour)` (setColour, then the `f` operator). */
+export function fillWith(document: PDFKit.PDFDocument, colour: string): void {
+  setColour(document, colour);
+  (document as unknown as TextState).page.write(FILL);
+}
+
+const FILL = latin1('f\n');

@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { describe, expect, it, vi } from 'vitest';
 import { documentWithFonts } from '../../functions/reports/pdf-fonts.ts';
-import { drawText, type TextOptions } from '../../functions/reports/pdf-text.ts';
+import { drawText, fillWith, setColour, type TextOptions } from '../../functions/reports/pdf-text.ts';
 
 /**
  * The packs' remembered texts (functions/reports/pdf-text.ts): pdfkit lays a text out once per process, and a later
@@ -147,5 +147,54 @@ describe('the packs’ remembered texts', () => {
     expect(await cells(document, drawText)).toEqual(plain);
     // Each of the four texts laid out at its first height only ('H after' at the end of the one before, the same x).
     expect(laidOut).toHaveBeenCalledTimes(4);
+  });
+
+  it('sets fill and stroke colours and fills as pdfkit does, a later document without pdfkit parsing any colour', async () => {
+    type Colours = {
+      fill: (document: PDFKit.PDFDocument, colour: string) => void;
+      stroke: (document: PDFKit.PDFDocument, colour: string) => void;
+      fillWith: (document: PDFKit.PDFDocument, colour: string) => void;
+    };
+    const pdfkit: Colours = {
+      fill: (document, colour) => void document.fillColor(colour),
+      stroke: (document, colour) => void document.strokeColor(colour),
+      fillWith: (document, colour) => void document.fill(colour),
+    };
+    const remembered: Colours = {
+      fill: (document, colour) => setColour(document, colour),
+      stroke: (document, colour) => setColour(document, colour, true),
+      fillWith,
+    };
+    const shapes = (document: PDFKit.PDFDocument, colours: Colours) => {
+      const chunks: Buffer[] = [];
+      const fillColours: unknown[] = [];
+      return new Promise<{ pdf: Buffer; fillColours: unknown[] }>((resolve) => {
+        document.on('data', (chunk: Buffer) => chunks.push(chunk));
+        document.on('end', () => resolve({ pdf: Buffer.concat(chunks), fillColours }));
+        for (const colour of ['#000000', '#555555', '#e6e6e6', '#000000']) {
+          colours.fillWith(document.rect(50, 60, 200, 12), colour);
+          colours.fill(document, colour);
+          fillColours.push((document as unknown as { _fillColor: unknown })._fillColor);
+          document.text('Kept colour', 60, 100, { lineBreak: false });
+          document.moveTo(50, 120).lineTo(300, 120).lineWidth(0.4);
+          colours.stroke(document, colour === '#e6e6e6' ? '#999999' : colour);
+          document.stroke();
+          if (colour === '#555555') document.addPage();
+        }
+        document.end();
+      });
+    };
+    // Uncompressed, so that the colours' operators can be read in the bytes.
+    const options = { ...OPTIONS, compress: false };
+    const plain = await shapes(new PDFDocument(options), pdfkit);
+    const first = await shapes(new PDFDocument(options), remembered);
+    const later = new PDFDocument(options);
+    const parsed = vi.spyOn(later, '_normalizeColor' as never);
+    const again = await shapes(later, remembered);
+    expect(plain.pdf.toString('latin1')).toContain('0.3333333333333333 0.3333333333333333 0.3333333333333333 scn');
+    expect(first.pdf.equals(plain.pdf)).toBe(true);
+    expect(again.pdf.equals(plain.pdf)).toBe(true);
+    expect(again.fillColours).toEqual(plain.fillColours);
+    expect(parsed).not.toHaveBeenCalled();
   });
 });
