@@ -197,10 +197,12 @@ export function measureRow(
   measure: Pick<BoardMeasure, 'where'>,
   period: string,
 ): MetricRow | undefined {
-  return rows.find(
-    (r) => r.period === period && Object.entries(measure.where ?? {}).every(([k, v]) => String(r[k]) === v),
-  );
+  // The key columns read once, not for every row compared (issue 17: some 500 figures a pack, 1,400 packs).
+  const where = measure.where === undefined ? NO_KEYS : Object.entries(measure.where);
+  return rows.find((r) => r.period === period && where.every(([k, v]) => String(r[k]) === v));
 }
+
+const NO_KEYS: readonly [string, string][] = [];
 
 /**
  * England's caseload where some PCNs that referred people sent no workforce snapshot (workforce.sql: caseload is then
@@ -211,6 +213,19 @@ export function measureRow(
  * published, or the covered one is not (below England; withheld).
  */
 function coveredCaseload(row: MetricRow): { value: number; note: string } | undefined {
+  // England's row is read by every pack (its figure and its note, each year): worked out once per row (issue 17).
+  let known = coveredCaseloads.get(row);
+  if (known === undefined) {
+    known = coveredCaseloadOf(row) ?? null;
+    coveredCaseloads.set(row, known);
+  }
+  return known ?? undefined;
+}
+
+/** coveredCaseload's answer by row (null: none), rows being published data that do not change. */
+const coveredCaseloads = new WeakMap<MetricRow, { value: number; note: string } | null>();
+
+function coveredCaseloadOf(row: MetricRow): { value: number; note: string } | undefined {
   const covered = row.caseload_covered_annualised;
   if (typeof covered !== 'number' || typeof row.caseload === 'number' || row.caseload === '*') return undefined;
   const pcns = typeof row.caseload_pcns === 'number' ? `${row.caseload_pcns.toLocaleString('en-GB')} PCNs` : 'PCNs';

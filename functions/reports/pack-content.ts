@@ -113,9 +113,13 @@ export function formatMonth(month: string, long = false): string {
   return `${long ? name : name.slice(0, 3)} ${month.slice(0, 4)}`;
 }
 
-/** The published documents indexed by area (level|code), so each of some 1,300 packs reads only its own rows. */
+/** The published documents indexed by area (level, then code), so each of some 1,300 packs reads only its own rows. */
 export class PublishedRows {
-  private readonly byArea = new Map<string, Map<string, MetricRow[]>>();
+  /**
+   * Each document's rows by level and code. Issue 17: a key text made per row (some 3 million rows nationally) and
+   * per look-up was about 4% of the packs' main thread (a CPU profile of England's packs); two maps make none.
+   */
+  private readonly byArea = new Map<string, Map<unknown, Map<unknown, MetricRow[]>>>();
   /** Documents about each area's own business (visibility 'inside_area'), which its own leads only may read. */
   private readonly insideArea = new Set<string>();
   /** Documents left out of these rows, for readers outside the area. */
@@ -129,14 +133,18 @@ export class PublishedRows {
     for (const document of documents) {
       if (document.summary) this.summaries.set(document.name, document.summary);
       if (document.visibility === 'inside_area') this.insideArea.add(document.name);
-      const areas = new Map<string, MetricRow[]>();
+      const levels = new Map<unknown, Map<unknown, MetricRow[]>>();
       for (const row of document.rows) {
-        const key = `${row.level}|${row.code}`;
-        const rows = areas.get(key);
+        let codes = levels.get(row.level);
+        if (codes === undefined) {
+          codes = new Map();
+          levels.set(row.level, codes);
+        }
+        const rows = codes.get(row.code);
         if (rows) rows.push(row);
-        else areas.set(key, [row]);
+        else codes.set(row.code, [row]);
       }
-      this.byArea.set(document.name, areas);
+      this.byArea.set(document.name, levels);
     }
   }
 
@@ -166,7 +174,7 @@ export class PublishedRows {
   }
 
   of(document: string, level: Level, code: string): readonly MetricRow[] {
-    return this.byArea.get(document)?.get(`${level}|${code}`) ?? [];
+    return this.byArea.get(document)?.get(level)?.get(code) ?? [];
   }
 
   /**
@@ -193,7 +201,7 @@ export class PublishedRows {
   /** Every row of a document at one level (e.g. the PCN alerts, to count those in an area). */
   atLevel(document: string, level: Level): MetricRow[] {
     const rows: MetricRow[] = [];
-    for (const [key, list] of this.byArea.get(document) ?? []) if (key.startsWith(`${level}|`)) rows.push(...list);
+    for (const list of this.byArea.get(document)?.get(level)?.values() ?? []) rows.push(...list);
     return rows;
   }
 }
