@@ -203,3 +203,26 @@ describe('the board measures’ service use: one stated length of windows (R26-3
     expect(ae.label).toBe('A&E attendances, change over 6 months before and after referral');
   });
 });
+
+describe('the packs’ published rows by area', () => {
+  it('keeps an area’s rows apart from another level’s of the same code, in the document’s order', () => {
+    // Indexed by level, then code (issue 17): a code at two levels, rows of one area far apart in the document.
+    const row = (level: string, code: string, period: string, value: number) =>
+      ({ level, code, period_type: 'month', period, referrals: value }) as unknown as MetricRow;
+    const rows = [
+      row('pcn', 'Q1', '2025-04', 1),
+      row('icb', 'Q1', '2025-04', 2),
+      row('pcn', 'U2', '2025-04', 3),
+      row('pcn', 'Q1', '2025-05', 4),
+      row('icb', 'Q1', '2025-05', 5),
+    ];
+    const published = new PublishedRows([{ name: 'rollout', rows } as never]);
+    const values = (list: readonly MetricRow[]) => list.map((r) => r.referrals);
+    expect(values(published.of('rollout', 'pcn', 'Q1'))).toEqual([1, 4]);
+    expect(values(published.of('rollout', 'icb', 'Q1'))).toEqual([2, 5]);
+    expect(values(published.inPeriod('rollout', 'icb', 'Q1', '2025-05'))).toEqual([5]);
+    expect(values(published.of('rollout', 'region', 'Q1'))).toEqual([]);
+    expect(values(published.atLevel('rollout', 'pcn'))).toEqual([1, 4, 3]);
+    expect(values(published.forReadersOutside().of('rollout', 'icb', 'Q1'))).toEqual([2, 5]);
+  });
+});
