@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { summaryOf } from '../../functions/contract/summaries.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import type { MetricDefinition, Targets } from '../../functions/refresh/catalogue.ts';
+import type { Targets } from '../../functions/refresh/catalogue.ts';
 import { controlJointly } from '../../functions/refresh/refresh.ts';
 import type { JointCount } from '../../functions/refresh/shared-counts.ts';
+import { metricDefinition } from '../support/documents.ts';
 
 /*
  * Red-team review 9 (observation): on the 2% demo, referral_sources left out every row below England of April 2026 and
@@ -62,16 +63,6 @@ const ENGAGED: Record<string, number> = {
   I1: 7,
   ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((n) => [`U${n}`, 1])),
 };
-const definition = (name: string, counts: string[]): MetricDefinition => ({
-  name,
-  title: name,
-  description: name,
-  file: name,
-  version: '1',
-  keys: [],
-  definitions: {},
-  rules: { counts },
-});
 const JOINT: JointCount[] = [
   {
     name: 'referrals',
@@ -96,11 +87,11 @@ describe('rows one document of a joint count leaves out are not imposed on the o
   const [first, second] = controlJointly(
     [
       {
-        definition: definition('first', ['referrals', 'engaged']),
+        definition: metricDefinition('first', { counts: ['referrals', 'engaged'] }),
         rows: codes.map((code) => ({ ...area(code), referrals: REFERRALS[code], engaged: ENGAGED[code] }) as Row),
       },
       {
-        definition: definition('second', ['referrals']),
+        definition: metricDefinition('second', { counts: ['referrals'] }),
         rows: codes.map((c) => ({ ...area(c), referrals: REFERRALS[c] }) as Row),
       },
     ],
