@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
 import { buildAuditSystem, equationDisclosures, readerDisclosures } from '../../functions/refresh/disclosure-audit.ts';
-import { SEALED_ICB_PARENT, sealedIcbArea } from '../support/sealed-icb-areas.ts';
+import { SEALED_ICB_PARENT, sealedIcbArea } from '../support/hand-worked-areas.ts';
 
 /*
  * An ICB's `*` over exactly seven `*` PCNs beside PCNs in force with no figure. Red-team review 7, M12, gave those PCNs

@@ -5,7 +5,7 @@ import type { Targets } from '../../functions/refresh/catalogue.ts';
 import { controlJointly } from '../../functions/refresh/refresh.ts';
 import type { JointCount } from '../../functions/refresh/shared-counts.ts';
 import { metricDefinition } from '../support/documents.ts';
-import { SEALED_ICB_PARENT, sealedIcbArea } from '../support/sealed-icb-areas.ts';
+import { SEALED_ICB_PARENT, sealedIcbArea } from '../support/hand-worked-areas.ts';
 
 /*
  * Red-team review 9 (observation): on the 2% demo, referral_sources left out every row below England of April 2026 and

@@ -27,9 +27,12 @@ const LEVEL: Readonly<Record<string, string>> = {
   W: 'pcn',
 };
 
+/** The level of an area of the unit tests' hand-worked geographies, by its code's first letter: ENG, R, I or J, U to W. */
+export const handWorkedLevel = (code: string): string => LEVEL[code[0] as string] as string;
+
 /** The key of `code`'s row of April 2025 (its level read from the code's first letter). */
 export const sealedIcbArea = (code: string): Row => ({
-  level: LEVEL[code[0] as string] as string,
+  level: handWorkedLevel(code),
   code,
   period_type: 'month',
   period: '2025-04',
