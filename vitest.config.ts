@@ -33,6 +33,7 @@ export default defineConfig({
   plugins: [react()],
   test: {
     ...shared,
+    globalSetup: ['test/support/run-temp-folder.ts'],
     projects: [
       {
         extends: true,

@@ -32,7 +32,8 @@ beforeAll(async () => {
   secret = await signingSecret(store);
 });
 afterAll(async () => {
-  for (const stack of [open, guarded]) await new Promise((resolve) => stack.server.close(resolve));
+  // The graceful stop: any ingest or refresh still running ends before the folder is removed.
+  for (const stack of [open, guarded]) await stack?.close();
   dir.remove();
 });
 

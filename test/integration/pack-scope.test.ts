@@ -64,7 +64,7 @@ beforeAll(async () => {
   secret = await signingSecret(store);
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.server.close(resolve));
+  await server?.close();
   dir.remove();
 });
 

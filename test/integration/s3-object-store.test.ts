@@ -3,7 +3,7 @@ import { ingestUpload } from '../../functions/ingest/ingest.ts';
 import { stageUpload } from '../../functions/ingest/landing.ts';
 import { InvalidKeyError } from '../../functions/lib/object-store.ts';
 import { S3ObjectStore } from '../../functions/lib/s3-object-store.ts';
-import { csvText, duckQuery, PERSON, REQUIRED_EVENT_COLUMNS, tempDir } from '../support/files.ts';
+import { csvText, duckQuery, PERSON, REQUIRED_EVENT_COLUMNS, testTempDir } from '../support/files.ts';
 import { type LocalS3, startLocalS3 } from '../support/s3.ts';
 
 let s3: LocalS3;
@@ -60,12 +60,11 @@ describe('S3ObjectStore against an S3-protocol server', () => {
       `receipts/${receipt.upload_id}.json`,
     ]);
     // The Parquet object in the bucket is a real, readable file with the contract's types.
-    const dir = tempDir('s3-parquet');
+    const dir = testTempDir('s3-parquet');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(`${dir.path}/x.parquet`, (await store.get(receipt.outputs.curated[0] as string)) as Uint8Array);
-    expect(
-      await duckQuery(`SELECT event_id, worker_role, occurred_on FROM read_parquet('${dir.path}/x.parquet')`),
-    ).toEqual([{ event_id: 'P1', worker_role: 'splw', occurred_on: '2025-03-31' }]);
-    dir.remove();
+    writeFileSync(`${dir}/x.parquet`, (await store.get(receipt.outputs.curated[0] as string)) as Uint8Array);
+    expect(await duckQuery(`SELECT event_id, worker_role, occurred_on FROM read_parquet('${dir}/x.parquet')`)).toEqual([
+      { event_id: 'P1', worker_role: 'splw', occurred_on: '2025-03-31' },
+    ]);
   });
 });

@@ -31,7 +31,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await new Promise((resolve) => stack.server.close(resolve));
+  // The graceful stop: the landed uploads' ingest and the refresh after it end before the folder is removed.
+  await stack?.close();
   dir.remove();
 });
 

@@ -1,5 +1,7 @@
 import type { MetaDocument, MetricDocument, MetricRow } from '../../functions/contract/metrics.ts';
 import type { ObjectStore } from '../../functions/lib/object-store.ts';
+import type { MetricDefinition } from '../../functions/refresh/catalogue.ts';
+import type { DisclosureRules } from '../../functions/refresh/disclosure.ts';
 
 /**
  * England's caseload over the PCNs covered (workforce), as the tests compare it: the PCNs covered, their FTE, the
@@ -12,6 +14,18 @@ export const coveredCaseload = (england: Readonly<Record<string, unknown>> | und
   england?.caseload_covered_annualised,
   england?.caseload_coverage_pct,
 ];
+
+/** A catalogue entry named `name` with no keys and no definitions, disclosed by `rules`: a document of a joint-control test. */
+export const metricDefinition = (name: string, rules: DisclosureRules): MetricDefinition => ({
+  name,
+  title: name,
+  description: name,
+  file: name,
+  version: '1',
+  keys: [],
+  definitions: {},
+  rules,
+});
 
 /**
  * A published metric document holding only the given rows, dated as meta.json is (or as `dates` says): a fixture for

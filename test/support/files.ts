@@ -2,11 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { onTestFinished } from 'vitest';
 
 /** A temporary folder removed after the test file. */
 export function tempDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), `${prefix}-`));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A temporary folder for the running test alone, removed when it finishes, passed or failed (call it inside a test). */
+export function testTempDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  onTestFinished(dir.remove);
+  return dir.path;
 }
 
 /** Temporary folders made as a test file needs them and removed together (call removeAll in afterAll). */

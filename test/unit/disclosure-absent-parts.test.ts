@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { applyDisclosureControl, type DisclosureRules } from '../../functions/refresh/disclosure.ts';
 import { buildAuditSystem, equationDisclosures, readerDisclosures } from '../../functions/refresh/disclosure-audit.ts';
+import { SEALED_ICB_PARENT, sealedIcbArea } from '../support/hand-worked-areas.ts';
 
 /*
  * An ICB's `*` over exactly seven `*` PCNs beside PCNs in force with no figure. Red-team review 7, M12, gave those PCNs
@@ -17,28 +18,8 @@ import { buildAuditSystem, equationDisclosures, readerDisclosures } from '../../
  * a `*` total over exactly seven `*` parts, which read alone with each `*` as 1 to 7 is 7 over seven 1s (the truth),
  * with nothing in it to suppress.
  */
-const PARENT: Record<string, string> = {
-  R1: 'ENG',
-  R2: 'ENG',
-  I1: 'R1',
-  I2: 'R1',
-  J1: 'R2',
-  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => [`U${n}`, 'I1'])),
-  V1: 'I2',
-  V2: 'I2',
-  W1: 'J1',
-  W2: 'J1',
-};
-const LEVEL: Record<string, string> = { E: 'national', R: 'region', I: 'icb', J: 'icb', U: 'pcn', V: 'pcn', W: 'pcn' };
-const APRIL = '2025-04';
-const area = (code: string): Row => ({
-  level: LEVEL[code[0] as string] as string,
-  code,
-  period_type: 'month',
-  period: APRIL,
-});
 const row = (code: string, referrals: number | '*' | null, extra: Row = {}): Row => ({
-  ...area(code),
+  ...sealedIcbArea(code),
   referrals,
   ...extra,
 });
@@ -56,7 +37,8 @@ const EXACT: Row[] = [
   row('W2', 40),
 ];
 const areas: NonNullable<DisclosureRules['areas']> = {
-  partOf: (r) => (PARENT[String(r.code)] === undefined ? [] : [`${PARENT[String(r.code)]}|${r.period}`]),
+  partOf: (r) =>
+    SEALED_ICB_PARENT[String(r.code)] === undefined ? [] : [`${SEALED_ICB_PARENT[String(r.code)]}|${r.period}`],
   totalOf: (r) => `${r.code}|${r.period}`,
 };
 const shown = (rows: readonly Row[], column = 'referrals') => rows.map((r) => `${r.code} ${r[column]}`);

@@ -11,6 +11,7 @@ import {
   readerDisclosures,
 } from '../../functions/refresh/disclosure-audit.ts';
 import { controlPartitioned, matchInOrder } from '../../functions/refresh/partitions.ts';
+import { handWorkedLevel } from '../support/hand-worked-areas.ts';
 
 /*
  * Groups within dimensions (review 8, N1 and N2): the rows of one area and year whose groups of each dimension add up
@@ -249,20 +250,11 @@ describe('a family left pinned is withheld, not published (review 10)', () => {
       V1: 'I2',
       W1: 'J1',
     };
-    const LEVEL: Record<string, string> = {
-      E: 'national',
-      R: 'region',
-      I: 'icb',
-      J: 'icb',
-      U: 'pcn',
-      V: 'pcn',
-      W: 'pcn',
-    };
     const per: Record<string, number> = { U1: 1, I1: 1, V1: 20, I2: 20, W1: 30, J1: 30, R1: 21, R2: 30, ENG: 51 };
     const cohort: Record<string, unknown> = { U1: '*', I1: '*', V1: 140, I2: 140, W1: 210, J1: 210, R1: 145, R2: 210 };
     const rows: Row[] = Object.keys(per).flatMap((code) =>
       [0, 1, 2, 3, 4, 5, 6].map((contacts) => ({
-        level: LEVEL[code[0] as string] as string,
+        level: handWorkedLevel(code),
         code,
         period_type: 'fy',
         period: '2025/26',

@@ -3,7 +3,7 @@ import { documentToCsv, MetricsApi } from '../../functions/api/metrics-api.ts';
 import { NATIONAL_LOCAL_USER } from '../../functions/auth/scope.ts';
 import type { MetricRow } from '../../functions/contract/index.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
-import { tempDir } from '../support/files.ts';
+import { testTempDir } from '../support/files.ts';
 
 /*
  * Review 6, K2: the API's CSV of a document says what its JSON says beside the rows: the data-as-of date, and for
@@ -87,8 +87,7 @@ describe('documentToCsv with its document', () => {
 
 describe('the API route /api/metrics/<name>.csv', () => {
   it('names the file by the period asked for and the data-as-of date, and gives its rows both', async () => {
-    const dir = tempDir('document-csv');
-    const store = new FsObjectStore(dir.path);
+    const store = new FsObjectStore(testTempDir('document-csv'));
     const document = {
       name: 'cof_person',
       data_as_of: '2026-11-30',

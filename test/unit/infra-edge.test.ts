@@ -1,9 +1,9 @@
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ORIGIN_VERIFY_HEADER } from '../../functions/auth/origin-verify.ts';
 import { parseConfig } from '../../infra/config.ts';
 import { EDGE_RULES, RATE_BLOCK_RETRY_AFTER_SECONDS } from '../../infra/edge-stack.ts';
-import { ACCOUNT, type Loose, synthApp } from '../support/synth.ts';
+import { ACCOUNT, annotationsOf, type Loose, synthApp } from '../support/synth.ts';
 
 // The per-client protection of the API (README, "What reaches the API"): an AWS WAF web ACL for CloudFront in the
 // us-east-1 edge stack, named by the pipeline's distribution, and CloudFront's secret header that the API functions
@@ -227,7 +227,7 @@ describe("the pipeline's distribution names the web ACL by webAclArn", () => {
   it('sets WebACLId to the configured ARN, with no warning', () => {
     const built = synth({ webAclArn: WEB_ACL });
     expect(distributionOf(Template.fromStack(built.stack)).WebACLId).toBe(WEB_ACL);
-    const warnings = Annotations.fromStack(built.stack)
+    const warnings = annotationsOf(built.stack)
       .findWarning('*', Match.anyValue())
       .map((w) => String(w.entry.data));
     expect(warnings.filter((w) => w.includes('webAclArn'))).toEqual([]);
@@ -236,7 +236,7 @@ describe("the pipeline's distribution names the web ACL by webAclArn", () => {
   it('without it: no web ACL, and the synth warns, naming the setting and what it leaves open', () => {
     const built = synth();
     expect(distributionOf(Template.fromStack(built.stack)).WebACLId).toBeUndefined();
-    const warnings = Annotations.fromStack(built.stack)
+    const warnings = annotationsOf(built.stack)
       .findWarning('*', Match.anyValue())
       .map((w) => String(w.entry.data))
       .filter((w) => w.includes('webAclArn'));

@@ -1,9 +1,9 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../infra/config.ts';
 import { TemplateAuthoriser } from '../aws/iam-authoriser.ts';
 import type { TemplateJson } from '../support/iam-rules.ts';
-import { ACCOUNT, type Loose, resourceId, synthApp, templateOf } from '../support/synth.ts';
+import { ACCOUNT, annotationsOf, type Loose, resourceId, synthApp, templateOf } from '../support/synth.ts';
 
 // Review 33's findings on the AWS column, asserted on the synthesised template (no bundling: the context key the CLI
 // sets, as infra-deploy.test.ts does) with IAM's evaluation (test/support/iam-rules.ts through TemplateAuthoriser).
@@ -329,7 +329,7 @@ describe('R33-8 follow-ups: throttled API requests and "no upload landed" alarm,
 describe('R33-3/R33-4: a synth without the domains says what that leaves open; with them, it does not', () => {
   const warnings = (extra: Record<string, unknown>) => {
     const built = synthApp({ name: 'sp-outcomes', account: ACCOUNT, ...extra });
-    return Annotations.fromStack(built.stack)
+    return annotationsOf(built.stack)
       .findWarning('*', Match.anyValue())
       .map((w) => String(w.entry.data))
       .filter((text) => /dashboardDomain|apiDomain/.test(text));

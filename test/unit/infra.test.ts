@@ -1,11 +1,11 @@
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { QUERY_TABLES } from '../../functions/contract/index.ts';
 import { SECURITY_HEADERS } from '../../functions/lib/security-headers.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
 import { ConfigError, currentTargets, parseConfig } from '../../infra/config.ts';
 import { duckQuery } from '../support/files.ts';
-import { synthApp } from '../support/synth.ts';
+import { annotationsOf, synthApp } from '../support/synth.ts';
 
 // cdk-nag's AwsSolutions and HIPAA Security packs run on the synth: any unacknowledged finding throws.
 const synth = (config: Record<string, unknown> = {}) => Template.fromStack(synthApp(config).stack);
@@ -315,7 +315,7 @@ describe('renamed target keys', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ TARGETS: '{"trained_link_workers":1200}' }) },
     });
-    Annotations.fromStack(stack).hasWarning(
+    annotationsOf(stack).hasWarning(
       '*',
       Match.stringLikeRegexp('targets.link_workers_fte is deprecated: it is targets.trained_link_workers now'),
     );

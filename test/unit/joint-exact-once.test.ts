@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import type { MetricDefinition, Targets } from '../../functions/refresh/catalogue.ts';
-import type { DisclosureRules } from '../../functions/refresh/disclosure.ts';
+import type { Targets } from '../../functions/refresh/catalogue.ts';
 import { controlJointly } from '../../functions/refresh/refresh.ts';
 import type { JointCount } from '../../functions/refresh/shared-counts.ts';
+import { metricDefinition } from '../support/documents.ts';
 
 /*
  * Joint control reads each member's exact rows' shared cells once (JointCellIds.exactCellsOf), however many rounds it
@@ -41,16 +41,6 @@ const summed = (pcns: Record<string, number>) => {
 };
 const REFERRALS = summed(PCN_REFERRALS);
 const A = summed(PCN_A);
-const definition = (name: string, rules: DisclosureRules): MetricDefinition => ({
-  name,
-  title: name,
-  description: name,
-  file: name,
-  version: '1',
-  keys: [],
-  definitions: {},
-  rules,
-});
 const JOINT: JointCount[] = [
   {
     name: 'b',
@@ -91,9 +81,9 @@ describe('joint control reads the exact rows once', () => {
     let rounds = -1;
     const [first, second] = controlJointly(
       [
-        { definition: definition('first', { counts: ['b'] }), rows: firstRows },
+        { definition: metricDefinition('first', { counts: ['b'] }), rows: firstRows },
         {
-          definition: definition('second', {
+          definition: metricDefinition('second', {
             counts: ['referrals', 'a', 'b'],
             groups: [{ total: 'referrals', parts: ['a', 'b'] }],
           }),

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { summaryOf } from '../../functions/contract/summaries.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
-import type { MetricDefinition, Targets } from '../../functions/refresh/catalogue.ts';
+import type { Targets } from '../../functions/refresh/catalogue.ts';
 import { controlJointly } from '../../functions/refresh/refresh.ts';
 import type { JointCount } from '../../functions/refresh/shared-counts.ts';
+import { metricDefinition } from '../support/documents.ts';
+import { SEALED_ICB_PARENT, sealedIcbArea } from '../support/hand-worked-areas.ts';
 
 /*
  * Red-team review 9 (observation): on the 2% demo, referral_sources left out every row below England of April 2026 and
@@ -23,25 +25,6 @@ import type { JointCount } from '../../functions/refresh/shared-counts.ts';
  * R1 115 (113 to 117) and R2 70 (68 to 72) pins neither. Before: first's referrals, left out, were imposed on second as
  * `*`: I1 `*` over seven `*` was sealed there too (70 read as 7 over seven 1s), and second left April out as well.
  */
-const PARENT: Record<string, string> = {
-  R1: 'ENG',
-  R2: 'ENG',
-  I1: 'R1',
-  I2: 'R1',
-  J1: 'R2',
-  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => [`U${n}`, 'I1'])),
-  V1: 'I2',
-  V2: 'I2',
-  W1: 'J1',
-  W2: 'J1',
-};
-const LEVEL: Record<string, string> = { E: 'national', R: 'region', I: 'icb', J: 'icb', U: 'pcn', V: 'pcn', W: 'pcn' };
-const area = (code: string): Row => ({
-  level: LEVEL[code[0] as string] as string,
-  code,
-  period_type: 'month',
-  period: '2025-04',
-});
 const REFERRALS: Record<string, number> = {
   ENG: 185,
   R1: 115,
@@ -62,16 +45,6 @@ const ENGAGED: Record<string, number> = {
   I1: 7,
   ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((n) => [`U${n}`, 1])),
 };
-const definition = (name: string, counts: string[]): MetricDefinition => ({
-  name,
-  title: name,
-  description: name,
-  file: name,
-  version: '1',
-  keys: [],
-  definitions: {},
-  rules: { counts },
-});
 const JOINT: JointCount[] = [
   {
     name: 'referrals',
@@ -90,18 +63,21 @@ describe('rows one document of a joint count leaves out are not imposed on the o
     medianContacts: new Map<string, number>(),
     generatedAt: '2025-05-05T00:00:00.000Z',
     dataAsOf: '2025-04-30',
-    parentOf: (row: Row) => (PARENT[String(row.code)] === undefined ? [] : [PARENT[String(row.code)] as string]),
+    parentOf: (row: Row) =>
+      SEALED_ICB_PARENT[String(row.code)] === undefined ? [] : [SEALED_ICB_PARENT[String(row.code)] as string],
   };
   let rounds = -1;
   const [first, second] = controlJointly(
     [
       {
-        definition: definition('first', ['referrals', 'engaged']),
-        rows: codes.map((code) => ({ ...area(code), referrals: REFERRALS[code], engaged: ENGAGED[code] }) as Row),
+        definition: metricDefinition('first', { counts: ['referrals', 'engaged'] }),
+        rows: codes.map(
+          (code) => ({ ...sealedIcbArea(code), referrals: REFERRALS[code], engaged: ENGAGED[code] }) as Row,
+        ),
       },
       {
-        definition: definition('second', ['referrals']),
-        rows: codes.map((c) => ({ ...area(c), referrals: REFERRALS[c] }) as Row),
+        definition: metricDefinition('second', { counts: ['referrals'] }),
+        rows: codes.map((c) => ({ ...sealedIcbArea(c), referrals: REFERRALS[c] }) as Row),
       },
     ],
     context,

@@ -1,28 +1,30 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app.ts';
 import { ConfigError, parseConfig } from '../../infra/config.ts';
 import { RegionalAlerts } from '../../infra/constructs/regional-alerts.ts';
+import { ACCOUNT, offlineApp, synthApp, synthesised, templateOf } from '../support/synth.ts';
 
 function build(subscribers: Record<string, string[]>) {
-  const app = new App();
-  // As infra/app.ts: cdk-nag's packs run on synth, and an unacknowledged finding throws.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
-  const stack = new Stack(app, 'Alerts');
-  const key = new Key(stack, 'Key', { enableKeyRotation: true });
-  const alerts = new RegionalAlerts(stack, 'RegionalAlerts', { key, subscribers });
-  const refresh = new Role(stack, 'Refresh', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-  alerts.grantPublish(refresh);
-  // A stand-in for the refresh function's role, which infra/constructs/lambda-defaults.ts acknowledges for this.
-  Validations.of(refresh).acknowledge({
-    id: 'HIPAA.Security-IAMNoInlinePolicy',
-    reason: 'As every pipeline role: a policy generated for this role only.',
+  const app = offlineApp();
+  const { alerts, stack } = synthesised(app, () => {
+    // As infra/app.ts: cdk-nag's packs run on synth, and an unacknowledged finding throws.
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
+    const stack = new Stack(app, 'Alerts');
+    const key = new Key(stack, 'Key', { enableKeyRotation: true });
+    const alerts = new RegionalAlerts(stack, 'RegionalAlerts', { key, subscribers });
+    const refresh = new Role(stack, 'Refresh', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    alerts.grantPublish(refresh);
+    // A stand-in for the refresh function's role, which infra/constructs/lambda-defaults.ts acknowledges for this.
+    Validations.of(refresh).acknowledge({
+      id: 'HIPAA.Security-IAMNoInlinePolicy',
+      reason: 'As every pipeline role: a policy generated for this role only.',
+    });
+    return { alerts, stack };
   });
-  app.synth();
   return { alerts, template: Template.fromStack(stack) };
 }
 
@@ -69,22 +71,12 @@ describe('RegionalAlerts', () => {
 
 describe('regional alerts in the stack', () => {
   // The whole app from its configuration, as `cdk synth` builds it: cdk-nag's packs throw on any finding.
-  const { app, stack } = buildApp(
-    new App({
-      context: {
-        config: {
-          name: 'sp-outcomes',
-          account: '111122223333',
-          regionalAlertEmails: { Y56: ['london.lead@nhs.example'], Y63: ['nw.one@nhs.example', 'nw.two@nhs.example'] },
-        },
-      },
-    }),
-  );
-  app.synth();
-  const template = Template.fromStack(stack);
-  // A value of the synthesised template, loosely typed as the assertions library gives it.
-  type Loose = ReturnType<Template['toJSON']>[string];
-  const json = template.toJSON() as { Resources: Record<string, Loose> };
+  const { stack } = synthApp({
+    name: 'sp-outcomes',
+    account: ACCOUNT,
+    regionalAlertEmails: { Y56: ['london.lead@nhs.example'], Y63: ['nw.one@nhs.example', 'nw.two@nhs.example'] },
+  });
+  const json = templateOf(stack);
   const ofType = (type: string) => Object.entries(json.Resources).filter(([, r]) => r.Type === type);
   const regionTopics = ofType('AWS::SNS::Topic').filter(([id]) => id.startsWith('RegionalAlerts'));
   const refresh = ofType('AWS::Lambda::Function').find(([, f]) =>

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsApi } from '../../functions/api/metrics-api.ts';
 import { type Identity, identityOf } from '../../functions/auth/scope.ts';
 import { FsObjectStore } from '../../functions/lib/object-store.ts';
@@ -54,6 +54,7 @@ beforeAll(async () => {
   // What changed (issue 15): each lead sees alerts about their own area and the areas inside it, nothing else.
   await store.put('metrics/alerts.json', JSON.stringify({ name: 'alerts', visibility: 'inside_area', rows }));
 });
+afterAll(() => dir.remove());
 
 async function codesSeen(identity: Identity, path: string): Promise<number | string[]> {
   const url = new URL(path, 'http://localhost');
