@@ -114,6 +114,7 @@ beforeAll(async () => {
     'populations',
     'moved_pcns',
     'unreported_months',
+    'connections_in_force',
     'episodes',
     'repeated_people',
     'wellbeing_pairs',
