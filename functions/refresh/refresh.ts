@@ -97,9 +97,6 @@ export const PREPARE_STEPS: readonly { readonly name: string; readonly kind: 'ta
   { name: 'moved_pcns', kind: 'table' },
   // The PCN-months with events in force that no figure reads: episodes and wellbeing_pairs leave out their rows.
   { name: 'unreported_months', kind: 'table' },
-  // The community connections in force (nearly all the withdrawn rows are connections): episodes and cof_community
-  // read them here, not each testing every connection against the withdrawn rows (issue 17).
-  { name: 'connections_in_force', kind: 'table' },
   { name: 'episodes', kind: 'table' },
   // People referred more than once in a PCN-year: rollout, workforce and equity read it (issue 17).
   { name: 'repeated_people', kind: 'table' },

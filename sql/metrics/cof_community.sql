@@ -13,12 +13,10 @@
 -- Counted once per PCN, month and activity (and the organisations once per PCN and month), then added up for every
 -- area and period (rollups): the activities are spread into columns on one row per PCN and month, not on every event
 -- nor on every area and period's rows.
--- The connections in force are read from connections_in_force (made once for episodes and this query: no withdrawn
--- row, in a reporting PCN-month up to the last complete month, as events_in_force; testing every connection against
--- the withdrawn rows, nearly all of which are connections, was a quarter of this query nationally: issue 17) and
--- counted in one pass with two grouping sets: per PCN, month and activity, and per PCN, month and organisation
--- (GROUPING(provider_id) tells them apart: an organisation sent as NULL is one organisation, as a GROUP BY counts it).
--- Only those counts are given their ICB, region and year as events_in_force gives them
+-- The connections are counted from committed_events with events_in_force's own filter (no withdrawn row; a
+-- connection is never a retraction) in one pass with two grouping sets: per PCN, month and activity, and per PCN,
+-- month and organisation (GROUPING(provider_id) tells them apart: an organisation sent as NULL is one organisation, as
+-- a GROUP BY counts it). Only those counts are given their ICB, region and year as events_in_force gives them
 -- (pcn_months on the PCN and month; none, so left out, where it was not in force: review 7, M10; the year of the month, which is the year of the
 -- event's date): the same rows as grouping the view's events, since a count of repeated rows adds up and an
 -- organisation counts once however often it repeats, without joining every event to the geography. (Grouping by
@@ -29,15 +27,21 @@ WITH attendance_months AS (
 
 connection_counts AS (
   SELECT
-    pcn_code,
-    month,
-    provider_id,
-    activity_category,
-    GROUPING(provider_id) AS activity_row,
+    e.pcn_code,
+    e.event_month AS month,
+    e.provider_id,
+    e.activity_category,
+    GROUPING(e.provider_id) AS activity_row,
     count(*) AS connections,
-    count(*) FILTER (WHERE attended) AS attended
-  FROM connections_in_force
-  GROUP BY GROUPING SETS ((pcn_code, month, activity_category), (pcn_code, month, provider_id))
+    count(*) FILTER (WHERE e.attended) AS attended
+  FROM committed_events AS e
+  LEFT JOIN withdrawn AS w
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+  WHERE e.event_type = 'community_connection'
+    AND w.upload_id IS NULL
+    -- Up to the last complete month, as events_in_force (published_through; docs/methodology.md, "Data as of").
+    AND e.event_month <= (SELECT month FROM published_through)
+  GROUP BY GROUPING SETS ((e.pcn_code, e.event_month, e.activity_category), (e.pcn_code, e.event_month, e.provider_id))
 ),
 
 -- The PCN-months' geography as events_in_force gives it (pcn_months on the PCN and month; a PCN-month not in force

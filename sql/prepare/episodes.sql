@@ -140,46 +140,11 @@ observation AS (
 -- The follow-ups are read from committed_events with events_in_force's own filter (no withdrawn row; none of these
 -- kinds is a retraction), not from the view, which also joins every row to its geography (pcn_months): nothing here
 -- reads it, and a reference that lists a PCN twice in a month would count each of its contacts twice (issue 17).
--- The community connections are read in force from connections_in_force (made once for this step and cof_community),
--- and the other kinds are tested against the withdrawn rows of kinds other than connections only: a row is withdrawn
--- by the withdrawn row of its own upload and source row, whose event_type is the row's own (withdrawn.sql), so no
--- withdrawn connection can withdraw a contact, and the few thousand other withdrawn rows fit in the cache where the
--- three million connections did not (issue 17).
-follow_up_events AS (
-  SELECT e.pcn_code, e.referral_id, e.event_type, e.worker_role, e.attended, e.discharge_reason, e.occurred_on
-  FROM committed_events AS e
-  LEFT JOIN (SELECT upload_id, source_row FROM withdrawn WHERE event_type <> 'community_connection') AS w
-    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
-  LEFT JOIN unreported_months AS f
-    ON f.pcn_code = e.pcn_code AND f.month = e.event_month
-  -- The follow-up kinds but connections, written as the kinds that are not one (the contract's other four:
-  -- functions/contract/enums.ts EVENT_TYPES): DuckDB filters a NOT IN in the Parquet scan itself, while it plans an IN
-  -- list as a join that marks every event (52.8 million nationally) and a filter after it. The same rows either way
-  -- (and a kind added to the contract later would reach the grouping only to be counted by none of its FILTERs, each
-  -- of which names its kind). The scan and filter alone, alternated in one process (load 23 to 32): national 2.95 and
-  -- 2.89 CPU s with the IN list, 1.99 and 2.08 with NOT IN; 25% layout 0.44 to 0.51 against 0.32 to 0.37. Issue 17,
-  -- perfsql3.
-  WHERE e.event_type NOT IN ('referral', 'wellbeing_measure', 'service_use', 'retraction', 'community_connection')
-    AND w.upload_id IS NULL
-    -- In force and in the PCN's reporting span in its own month, up to the last complete month, as events_in_force: a
-    -- stray event dated before the span (a decline mis-dated years before its referral; red-team review 7, M5) and a
-    -- follow-up dated when its PCN was not in force (a contact after the PCN closed, which data_quality lists as in no
-    -- figure; review 8, N9) are in no figure (connections_in_force leaves them out alike).
-    AND f.month IS NULL
-
-  UNION ALL
-
-  SELECT
-    pcn_code, referral_id, 'community_connection' AS event_type, CAST(NULL AS VARCHAR) AS worker_role, attended,
-    CAST(NULL AS VARCHAR) AS discharge_reason, occurred_on
-  FROM connections_in_force
-),
-
--- Each follow-up is joined to its referral's date once, and every count is a FILTER over its window, in one grouping
--- (issue 17: no second pass). Events after the longer window are never read past the join. A follow-up dated before
--- the referral (an earlier episode, or a data-entry slip) counts in no window; a decline counts wherever it is dated up
--- to the end of the engagement window (a person who declined has not taken up the referral, whenever the decline was
--- recorded before then; one recorded later is outside the window, as a contact would be).
+-- Each is joined to its referral's date once, and every count is a FILTER over its window, in one grouping (issue 17:
+-- no second pass). Events after the longer window are never read past the join. A follow-up dated before the referral
+-- (an earlier episode, or a data-entry slip) counts in no window; a decline counts wherever it is dated up to the end
+-- of the engagement window (a person who declined has not taken up the referral, whenever the decline was recorded
+-- before then; one recorded later is outside the window, as a contact would be).
 windowed AS (
   SELECT
     e.pcn_code,
@@ -194,11 +159,28 @@ windowed AS (
     -- the order of discharges (below), made for discharges only, not a date cast to text on every follow-up that the
     -- FILTER then leaves unread (issue 17)
     CASE WHEN e.event_type = 'discharge' THEN CAST(e.occurred_on AS VARCHAR) || e.discharge_reason END AS discharge_order
-  FROM follow_up_events AS e
+  FROM committed_events AS e
   INNER JOIN referral_windows AS r
     ON r.pcn_code = e.pcn_code AND r.referral_id = e.referral_id
-  -- The longer (outcome) window's end: nothing later is counted.
-  WHERE e.occurred_on <= r.outcome_end
+  LEFT JOIN withdrawn AS w
+    ON w.upload_id = e.upload_id AND w.source_row = e.source_row
+  LEFT JOIN unreported_months AS f
+    ON f.pcn_code = e.pcn_code AND f.month = e.event_month
+  -- The follow-up kinds, written as the kinds that are not one (the contract's other four: functions/contract/enums.ts
+  -- EVENT_TYPES): DuckDB filters a NOT IN in the Parquet scan itself, while it plans an IN list as a join that marks
+  -- every event (52.8 million nationally) and a filter after it. The same rows either way (and a kind added to the
+  -- contract later would reach the grouping only to be counted by none of its FILTERs, each of which names its kind).
+  -- The scan and filter alone, alternated in one process (load 23 to 32): national 2.95 and 2.89 CPU s with the IN
+  -- list, 1.99 and 2.08 with NOT IN; 25% layout 0.44 to 0.51 against 0.32 to 0.37. Issue 17, perfsql3.
+  WHERE e.event_type NOT IN ('referral', 'wellbeing_measure', 'service_use', 'retraction')
+    AND w.upload_id IS NULL
+    -- In force and in the PCN's reporting span in its own month, up to the last complete month, as events_in_force: a
+    -- stray event dated before the span (a decline mis-dated years before its referral; red-team review 7, M5) and a
+    -- follow-up dated when its PCN was not in force (a contact after the PCN closed, which data_quality lists as in no
+    -- figure; review 8, N9) are in no figure.
+    AND f.month IS NULL
+    -- The longer (outcome) window's end: nothing later is counted.
+    AND e.occurred_on <= r.outcome_end
 ),
 
 follow_ups AS (

@@ -42,7 +42,7 @@ export async function eventsOfCommitted(connection: DuckDBConnection): Promise<v
 
 /**
  * The prepare steps from committed_events to the events_in_force view (and unreported_months, which episodes and
- * wellbeing_pairs read, and connections_in_force, which episodes reads), for one PCN (U00001, in ICB QAA of region Y56,
+ * wellbeing_pairs read), for one PCN (U00001, in ICB QAA of region Y56,
  * list 10,000) open in `months` of FY 2025/26, with every month published (the last complete month is the refresh's
  * to decide: data-as-of.ts).
  */
@@ -59,15 +59,7 @@ export async function eventsInForceOfOnePcn(connection: DuckDBConnection, months
   await connection.run(`CREATE TEMP TABLE published_through AS SELECT '9999-12' AS month`);
   // No PCN's extract has stopped (the refresh keeps them as table stopped_pcns: data-as-of.ts; episodes.sql reads it).
   await connection.run('CREATE TEMP TABLE stopped_pcns (pcn_code VARCHAR, last_month VARCHAR)');
-  for (const step of [
-    'candidates',
-    'superseded',
-    'retracted',
-    'withdrawn',
-    'event_months',
-    'unreported_months',
-    'connections_in_force',
-  ])
+  for (const step of ['candidates', 'superseded', 'retracted', 'withdrawn', 'event_months', 'unreported_months'])
     await connection.run(`CREATE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
   await connection.run(`CREATE TEMP VIEW events_in_force AS ${loadSql('prepare/events_in_force')}`);
 }

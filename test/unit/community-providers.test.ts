@@ -51,11 +51,6 @@ async function providers(): Promise<Record<string, number>> {
       fy VARCHAR, list_size BIGINT, reporting BOOLEAN)`);
     await run(`INSERT INTO pcn_months VALUES ${months.join(', ')}`);
     await run(`CREATE VIEW rollups AS ${loadSql('prepare/rollups')}`);
-    // The connections in force (connections_in_force.sql, which cof_community reads): every PCN-month reported.
-    await run('ALTER TABLE committed_events ADD COLUMN referral_id VARCHAR');
-    await run('ALTER TABLE committed_events ADD COLUMN occurred_on DATE');
-    await run('CREATE TABLE unreported_months (pcn_code VARCHAR, month VARCHAR)');
-    await run(`CREATE TABLE connections_in_force AS ${loadSql('prepare/connections_in_force')}`);
     // The attendance cohort's cut-off (catalogue.ts params): data as of 30 June, connections made by 31 May.
     const rows = (await connection.runAndReadAll(loadSql('metrics/cof_community'), ['2025-05-31'])).getRowObjectsJS();
     return Object.fromEntries(rows.map((r) => [`${r.level} ${r.code} ${r.period}`, Number(r.providers)]));

@@ -114,7 +114,6 @@ beforeAll(async () => {
     'populations',
     'moved_pcns',
     'unreported_months',
-    'connections_in_force',
     'episodes',
     'repeated_people',
     'wellbeing_pairs',

@@ -89,7 +89,7 @@ async function prepare(repeatMay: boolean): Promise<Record<string, Record<string
     await connection.run(
       `CREATE OR REPLACE TEMP TABLE onboarded AS SELECT 'U00001' AS pcn_code, '2019-01' AS first_month, '9999-12' AS last_month`,
     );
-    for (const step of ['event_months', 'unreported_months', 'connections_in_force', 'episodes', 'wellbeing_pairs'])
+    for (const step of ['event_months', 'unreported_months', 'episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     return {
       eventMonths: await rows('SELECT * FROM event_months'),

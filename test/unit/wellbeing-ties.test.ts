@@ -80,7 +80,7 @@ async function pairs(rows: readonly string[]): Promise<Record<string, unknown>[]
     await connection.run(
       `CREATE OR REPLACE TEMP TABLE onboarded AS SELECT 'U00001' AS pcn_code, '2019-01' AS first_month, '9999-12' AS last_month`,
     );
-    for (const step of ['unreported_months', 'connections_in_force', 'episodes', 'wellbeing_pairs'])
+    for (const step of ['unreported_months', 'episodes', 'wellbeing_pairs'])
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${step} AS ${loadSql(`prepare/${step}`)}`);
     const reader = await connection.runAndReadAll(
       'SELECT instrument, baseline, follow_up, change, improved FROM wellbeing_pairs ORDER BY instrument',
