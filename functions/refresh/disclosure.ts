@@ -4,6 +4,7 @@ import type { WithheldBelowEngland } from '../contract/summaries.ts';
 import type { Row } from '../lib/query-engine.ts';
 import {
   ANY_COUNT,
+  type AreaHierarchy,
   type AuditCell,
   type AuditKeys,
   type AuditSpec,
@@ -136,6 +137,8 @@ export interface DisclosureRules {
   readonly areas?: {
     readonly partOf: (row: Row) => readonly string[];
     readonly totalOf: (row: Row) => string;
+    /** The same keys by their structure (disclosure-audit.ts areasWithin): numbered without their texts (auditKeys). */
+    readonly hierarchy?: AreaHierarchy;
   };
   /**
    * Columns identifying a row within an area and period (the document's keys): with them, the months of a financial
