@@ -7,6 +7,7 @@ import {
   areasWithin,
   auditKeys,
   buildAuditSystem,
+  TupleNumbers,
 } from '../../functions/refresh/disclosure-audit.ts';
 
 /*
@@ -60,6 +61,41 @@ const documents = fc
     },
     rows: rows as Row[],
   }));
+
+describe('tuples of texts numbered by their parts (TupleNumbers)', () => {
+  it('numbers them as their texts joined by | are numbered, in the order first met', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 4 })
+          .chain((width) =>
+            fc.array(fc.array(fc.constantFrom(...TEXTS), { minLength: width, maxLength: width }), { maxLength: 30 }),
+          ),
+        (tuples) => {
+          // Prepare: each text's number, in the order first met.
+          const byText = new Map<string, number>();
+          const expected = tuples.map((tuple) => {
+            const text = tuple.join('|');
+            if (!byText.has(text)) byText.set(text, byText.size);
+            return byText.get(text);
+          });
+          // Act
+          const numbers = new TupleNumbers(tuples[0]?.length ?? 1);
+          const got = tuples.map((tuple) => {
+            tuple.forEach((part, i) => {
+              numbers.parts[i] = part;
+            });
+            return numbers.number();
+          });
+          // Assess
+          expect(got).toEqual(expected);
+          expect(numbers.texts).toEqual([...byText.keys()]);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 describe('the family keys of areas numbered by their parts (auditKeys with a hierarchy)', () => {
   it('gives the numbers and texts the keys as texts give, on random documents', () => {
