@@ -279,8 +279,10 @@ export function publishedValue(system: AuditSystem, v: number): unknown {
 }
 
 /**
- * Families of areas, by key: the index of the total row (-1: none) and of the part rows, in `rows`; and how many
- * families each row is a part of. In the order each key is first met (a row's total key, then its part keys).
+ * Families of areas, by key, those with their total row and a part: the index of the total row and of the part rows,
+ * in `rows`; and how many families each row is a part of. In the order each key is first met (a row's total key, then
+ * its part keys). A family is made only for a key with both (issue 17: one per row was made, most of them a PCN's
+ * own key with no parts, and dropped).
  */
 function areaFamiliesOf(
   rows: readonly Row[],
@@ -289,27 +291,44 @@ function areaFamiliesOf(
   memberships: Int32Array,
 ): [string, { total: number; parts: number[] }][] {
   const { texts, partOf, totalOf } = keys ?? auditKeys(rows, areas);
-  const families: [string, { total: number; parts: number[] }][] = [];
-  // Each key's family by its number (-1: not met yet), not by its text (auditKeys).
-  const familyOf = new Int32Array(texts.length).fill(-1);
+  // Per key (its number): its total row (the last with it: -1, none), how many parts, and the keys in the order met.
+  const totalRow = new Int32Array(texts.length).fill(-1);
+  const partCount = new Int32Array(texts.length);
+  const met = new Uint8Array(texts.length);
+  const order: number[] = [];
   for (let i = 0; i < rows.length; i++) {
     const totalKey = totalOf[i] as number;
-    const own = familyOf[totalKey] as number;
-    if (own >= 0) (families[own] as (typeof families)[number])[1].total = i;
-    else {
-      familyOf[totalKey] = families.length;
-      families.push([texts[totalKey] as string, { total: i, parts: [] }]);
+    totalRow[totalKey] = i;
+    if (met[totalKey] === 0) {
+      met[totalKey] = 1;
+      order.push(totalKey);
     }
     const parts = partOf[i] as readonly number[];
     memberships[i] = parts.length;
     for (let k = 0; k < parts.length; k++) {
       const key = parts[k] as number;
-      const family = familyOf[key] as number;
-      if (family >= 0) (families[family] as (typeof families)[number])[1].parts.push(i);
-      else {
-        familyOf[key] = families.length;
-        families.push([texts[key] as string, { total: -1, parts: [i] }]);
+      partCount[key] = (partCount[key] as number) + 1;
+      if (met[key] === 0) {
+        met[key] = 1;
+        order.push(key);
       }
+    }
+  }
+  const families: [string, { total: number; parts: number[] }][] = [];
+  // Each key's family by its number (-1: none), not by its text (auditKeys).
+  const familyOf = new Int32Array(texts.length).fill(-1);
+  for (let o = 0; o < order.length; o++) {
+    const key = order[o] as number;
+    const total = totalRow[key] as number;
+    if (total < 0 || partCount[key] === 0) continue;
+    familyOf[key] = families.length;
+    families.push([texts[key] as string, { total, parts: [] }]);
+  }
+  for (let i = 0; i < rows.length; i++) {
+    const parts = partOf[i] as readonly number[];
+    for (let k = 0; k < parts.length; k++) {
+      const family = familyOf[parts[k] as number] as number;
+      if (family >= 0) (families[family] as (typeof families)[number])[1].parts.push(i);
     }
   }
   return families;
@@ -550,9 +569,7 @@ export function buildAuditSystem(
   let areaFamilies = reused?.areaFamilies;
   if (areaFamilies === undefined) {
     const memberships = new Int32Array(rows.length);
-    const families = areaFamiliesOf(rows, spec.areas, keys, memberships).filter(
-      ([, { total, parts }]) => total >= 0 && parts.length > 0,
-    );
+    const families = areaFamiliesOf(rows, spec.areas, keys, memberships);
     areaFamilies = { families, memberships };
   }
   const { families, memberships } = areaFamilies;

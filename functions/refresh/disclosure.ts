@@ -1324,16 +1324,22 @@ function suppressRecoverable(
   // now, on the rows kept now, to start from).
   const rebuild = (areasOnly?: AuditSystem) => {
     if (areasOnly === undefined) {
-      const keptNow = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
+      // By index, no array per row (issue 17).
+      const keptNow: number[] = [];
+      const rowAt = new Int32Array(out.length).fill(-1);
+      for (let r = 0; r < out.length; r++)
+        if (!withheld.has(out[r] as Row)) {
+          rowAt[r] = keptNow.length;
+          keptNow.push(r);
+        }
       kept = keptNow;
-      systemRow = new Int32Array(out.length).fill(-1);
-      keptNow.forEach((r, i) => {
-        (systemRow as Int32Array)[r] = i;
-      });
+      systemRow = rowAt;
+      const totalOf = new Int32Array(keptNow.length);
+      for (let i = 0; i < keptNow.length; i++) totalOf[i] = keys.totalOf[keptNow[i] as number] as number;
       systemKeys = {
         texts: keys.texts,
         partOf: keptNow.map((i) => keys.partOf[i] as readonly number[]),
-        totalOf: keptNow.map((i) => keys.totalOf[i] as number),
+        totalOf,
       };
     }
     system = buildAuditSystem(
