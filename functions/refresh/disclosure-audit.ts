@@ -71,6 +71,8 @@ export interface AuditSpec {
   readonly areas: {
     readonly partOf: (row: Row) => readonly string[];
     readonly totalOf: (row: Row) => string;
+    /** The same keys by their structure (areasWithin), from which auditKeys numbers them without their texts. */
+    readonly hierarchy?: AreaHierarchy;
   };
   /**
    * The months of a financial year within the year, for `columns` (those whose year is the sum of its months: counts
@@ -277,8 +279,10 @@ export function publishedValue(system: AuditSystem, v: number): unknown {
 }
 
 /**
- * Families of areas, by key: the index of the total row (-1: none) and of the part rows, in `rows`; and how many
- * families each row is a part of. In the order each key is first met (a row's total key, then its part keys).
+ * Families of areas, by key, those with their total row and a part: the index of the total row and of the part rows,
+ * in `rows`; and how many families each row is a part of. In the order each key is first met (a row's total key, then
+ * its part keys). A family is made only for a key with both (issue 17: one per row was made, most of them a PCN's
+ * own key with no parts, and dropped).
  */
 function areaFamiliesOf(
   rows: readonly Row[],
@@ -287,27 +291,44 @@ function areaFamiliesOf(
   memberships: Int32Array,
 ): [string, { total: number; parts: number[] }][] {
   const { texts, partOf, totalOf } = keys ?? auditKeys(rows, areas);
-  const families: [string, { total: number; parts: number[] }][] = [];
-  // Each key's family by its number (-1: not met yet), not by its text (auditKeys).
-  const familyOf = new Int32Array(texts.length).fill(-1);
+  // Per key (its number): its total row (the last with it: -1, none), how many parts, and the keys in the order met.
+  const totalRow = new Int32Array(texts.length).fill(-1);
+  const partCount = new Int32Array(texts.length);
+  const met = new Uint8Array(texts.length);
+  const order: number[] = [];
   for (let i = 0; i < rows.length; i++) {
     const totalKey = totalOf[i] as number;
-    const own = familyOf[totalKey] as number;
-    if (own >= 0) (families[own] as (typeof families)[number])[1].total = i;
-    else {
-      familyOf[totalKey] = families.length;
-      families.push([texts[totalKey] as string, { total: i, parts: [] }]);
+    totalRow[totalKey] = i;
+    if (met[totalKey] === 0) {
+      met[totalKey] = 1;
+      order.push(totalKey);
     }
     const parts = partOf[i] as readonly number[];
     memberships[i] = parts.length;
     for (let k = 0; k < parts.length; k++) {
       const key = parts[k] as number;
-      const family = familyOf[key] as number;
-      if (family >= 0) (families[family] as (typeof families)[number])[1].parts.push(i);
-      else {
-        familyOf[key] = families.length;
-        families.push([texts[key] as string, { total: -1, parts: [i] }]);
+      partCount[key] = (partCount[key] as number) + 1;
+      if (met[key] === 0) {
+        met[key] = 1;
+        order.push(key);
       }
+    }
+  }
+  const families: [string, { total: number; parts: number[] }][] = [];
+  // Each key's family by its number (-1: none), not by its text (auditKeys).
+  const familyOf = new Int32Array(texts.length).fill(-1);
+  for (let o = 0; o < order.length; o++) {
+    const key = order[o] as number;
+    const total = totalRow[key] as number;
+    if (total < 0 || partCount[key] === 0) continue;
+    familyOf[key] = families.length;
+    families.push([texts[key] as string, { total, parts: [] }]);
+  }
+  for (let i = 0; i < rows.length; i++) {
+    const parts = partOf[i] as readonly number[];
+    for (let k = 0; k < parts.length; k++) {
+      const family = familyOf[parts[k] as number] as number;
+      if (family >= 0) (families[family] as (typeof families)[number])[1].parts.push(i);
     }
   }
   return families;
@@ -325,12 +346,97 @@ export interface AuditKeys {
 }
 
 /**
+ * The areas within areas of a document by their structure (AuditSpec.areas `hierarchy`): a row's parent areas in its
+ * period and the document's keys. Its family keys are texts `[area, period_type, period, ...keys].join('|')`, each
+ * part as keyPart reads it.
+ */
+export interface AreaHierarchy {
+  readonly parentOf: (row: Row) => readonly string[];
+  readonly keys: readonly string[];
+}
+
+/** A part of a family key: null and undefined as the empty text, anything else as its text. */
+export const keyPart = (value: unknown): string =>
+  typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
+
+/**
+ * The areas within areas of `hierarchy` (AuditSpec.areas): its family keys as texts, and the hierarchy itself, from
+ * which auditKeys numbers the same keys without making a text per row and parent.
+ */
+export function areasWithin(hierarchy: AreaHierarchy): AuditSpec['areas'] & { readonly hierarchy: AreaHierarchy } {
+  const { parentOf, keys } = hierarchy;
+  // A family key per row and parent (issue 17: no array made per key).
+  const family = (area: unknown, row: Row) => {
+    let key = `${keyPart(area)}|${keyPart(row.period_type)}|${keyPart(row.period)}`;
+    for (const k of keys) key += `|${keyPart(row[k])}`;
+    return key;
+  };
+  return {
+    partOf: (row: Row) => parentOf(row).map((parent) => family(parent, row)),
+    totalOf: (row: Row) => family(row.code, row),
+    hierarchy,
+  };
+}
+
+/**
+ * Numbers tuples of texts (the parts of a family key, given in `parts` before each call of `number`), each tuple once,
+ * in the order first met, exactly as their texts joined by `|` would be: by a Map per part, not a text per row (issue
+ * 17). Two tuples of which no part holds a `|` join to the same text only where they are equal, and never to a tuple's
+ * with a `|` in a part (whose text has more parts): those with one are numbered by their text.
+ */
+export class TupleNumbers {
+  /** The parts of the tuple to number next (the caller's scratch). */
+  readonly parts: string[];
+  /** Per number: its tuple's text, and whether a part holds a `|`. */
+  readonly texts: string[] = [];
+  readonly piped: boolean[] = [];
+  private readonly root = new Map<string, unknown>();
+  private readonly byText = new Map<string, number>();
+
+  constructor(width: number) {
+    this.parts = new Array<string>(width).fill('');
+  }
+
+  number(): number {
+    const { parts } = this;
+    const last = parts.length - 1;
+    let level = this.root;
+    for (let i = 0; i < last; i++) {
+      const part = parts[i] as string;
+      let next = level.get(part) as Map<string, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(part, next);
+      }
+      level = next;
+    }
+    const leaf = parts[last] as string;
+    let n = level.get(leaf) as number | undefined;
+    if (n !== undefined) return n;
+    const text = parts.join('|');
+    const piped = parts.some((part) => part.includes('|'));
+    n = piped ? this.byText.get(text) : undefined;
+    if (n === undefined) {
+      n = this.texts.length;
+      this.texts.push(text);
+      this.piped.push(piped);
+      if (piped) this.byText.set(text, n);
+    }
+    level.set(leaf, n);
+    return n;
+  }
+}
+
+/**
  * The family keys of `rows` (AuditKeys), each key numbered once: the families of areas are then found by number, not
  * by text, each time a document's families are (secondary suppression's, and each build of its audit's system). On
  * the national dump, finding them by text in Maps was about 3.5 of the 53 CPU s of the disclosure step (issue 17,
- * cpu-prof of disclosure-step.ts: areaFamilies and areaFamiliesOf).
+ * cpu-prof of disclosure-step.ts: areaFamilies and areaFamiliesOf). With a `hierarchy` (areasWithin), the keys are
+ * numbered by their parts (keysByHierarchy), not by a text made and looked up per row and parent: the same numbers
+ * and texts (test/unit/audit-keys-hierarchy.test.ts).
  */
 export function auditKeys(rows: readonly Row[], areas: AuditSpec['areas']): AuditKeys {
+  if (areas.hierarchy !== undefined) return keysByHierarchy(rows, areas.hierarchy);
   const numbers = new Map<string, number>();
   const texts: string[] = [];
   const numberOf = (key: string) => {
@@ -348,6 +454,62 @@ export function auditKeys(rows: readonly Row[], areas: AuditSpec['areas']): Audi
     const row = rows[i] as Row;
     totalOf[i] = numberOf(areas.totalOf(row));
     partOf[i] = areas.partOf(row).map(numberOf);
+  }
+  return { texts, partOf, totalOf };
+}
+
+/** No parent areas: one empty list of keys for every such row. */
+const NO_KEYS: readonly number[] = Object.freeze([]);
+
+/**
+ * auditKeys by a hierarchy: each row's period and keys numbered once (TupleNumbers), then each area within that by
+ * its code, in the order auditKeys meets the keys (a row's own, then its parents'). On the 25% dump the keys by text
+ * were about 5% of the step's cpu-prof samples, most of it their texts hashed in `numbers` (issue 17, session 36).
+ */
+function keysByHierarchy(rows: readonly Row[], { parentOf, keys }: AreaHierarchy): AuditKeys {
+  const periods = new TupleNumbers(2 + keys.length);
+  const { parts } = periods;
+  // Per period and keys (its number): each area's key number by its code.
+  const byPeriod: Map<string, number>[] = [];
+  const texts: string[] = [];
+  const byText = new Map<string, number>();
+  const numberOf = (area: string, period: number): number => {
+    let codes = byPeriod[period];
+    if (codes === undefined) {
+      codes = new Map();
+      byPeriod[period] = codes;
+    }
+    let n = codes.get(area);
+    if (n !== undefined) return n;
+    const text = `${area}|${periods.texts[period] as string}`;
+    // As TupleNumbers: a key with a `|` in a part is numbered by its text.
+    const piped = (periods.piped[period] as boolean) || area.includes('|');
+    n = piped ? byText.get(text) : undefined;
+    if (n === undefined) {
+      n = texts.length;
+      texts.push(text);
+      if (piped) byText.set(text, n);
+    }
+    codes.set(area, n);
+    return n;
+  };
+  const totalOf = new Int32Array(rows.length);
+  const partOf: (readonly number[])[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Row;
+    parts[0] = keyPart(row.period_type);
+    parts[1] = keyPart(row.period);
+    for (let k = 0; k < keys.length; k++) parts[k + 2] = keyPart(row[keys[k] as string]);
+    const period = periods.number();
+    totalOf[i] = numberOf(keyPart(row.code), period);
+    const parents = parentOf(row);
+    if (parents.length === 0) {
+      partOf[i] = NO_KEYS;
+      continue;
+    }
+    const numbers = new Array<number>(parents.length);
+    for (let p = 0; p < parents.length; p++) numbers[p] = numberOf(keyPart(parents[p]), period);
+    partOf[i] = numbers;
   }
   return { texts, partOf, totalOf };
 }
@@ -407,9 +569,7 @@ export function buildAuditSystem(
   let areaFamilies = reused?.areaFamilies;
   if (areaFamilies === undefined) {
     const memberships = new Int32Array(rows.length);
-    const families = areaFamiliesOf(rows, spec.areas, keys, memberships).filter(
-      ([, { total, parts }]) => total >= 0 && parts.length > 0,
-    );
+    const families = areaFamiliesOf(rows, spec.areas, keys, memberships);
     areaFamilies = { families, memberships };
   }
   const { families, memberships } = areaFamilies;

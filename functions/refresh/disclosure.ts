@@ -4,6 +4,7 @@ import type { WithheldBelowEngland } from '../contract/summaries.ts';
 import type { Row } from '../lib/query-engine.ts';
 import {
   ANY_COUNT,
+  type AreaHierarchy,
   type AuditCell,
   type AuditKeys,
   type AuditSpec,
@@ -16,6 +17,7 @@ import {
   equationAlone,
   equationDisclosures,
   type Interval,
+  keyPart,
   type LoadedValues,
   loadAllValues,
   looselySecondary,
@@ -32,6 +34,7 @@ import {
   readerDisclosuresWithoutEngland,
   revealsWhenSuppressed,
   sealsEquation,
+  TupleNumbers,
   variablesOf,
   zerosToOpen,
 } from './disclosure-audit.ts';
@@ -136,6 +139,8 @@ export interface DisclosureRules {
   readonly areas?: {
     readonly partOf: (row: Row) => readonly string[];
     readonly totalOf: (row: Row) => string;
+    /** The same keys by their structure (disclosure-audit.ts areasWithin): numbered without their texts (auditKeys). */
+    readonly hierarchy?: AreaHierarchy;
   };
   /**
    * Columns identifying a row within an area and period (the document's keys): with them, the months of a financial
@@ -552,41 +557,49 @@ function areaFamilies(rows: readonly Row[], keys: AuditKeys | undefined): IndexF
 /** The months of a financial year beside the year's row, per area and document keys. */
 function periodFamilies(rows: readonly Row[], periodKeys: DisclosureRules['periodKeys']): IndexFamily[] {
   if (periodKeys === undefined) return [];
-  // As [level, code, year, ...keys].join('|'), without an array per row; each period's year worked out once.
+  // By [level, code, year, ...keys], numbered by their parts (TupleNumbers: as their texts joined by `|`, without a
+  // text per row; issue 17); each period's year worked out once.
   const yearOf = new Map<string, string>();
-  const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
-  const familyKey = (row: Row) => {
+  const families = new TupleNumbers(3 + periodKeys.length);
+  const { parts } = families;
+  const familyOf = (row: Row) => {
     const period = String(row.period);
     let year = yearOf.get(period);
     if (year === undefined) {
       year = financialYearOf(period);
       yearOf.set(period, year);
     }
-    let key = `${keyPart(row.level)}|${keyPart(row.code)}|${year}`;
-    for (const k of periodKeys) key += `|${keyPart(row[k])}`;
-    return key;
+    parts[0] = keyPart(row.level);
+    parts[1] = keyPart(row.code);
+    parts[2] = year;
+    for (let k = 0; k < periodKeys.length; k++) parts[k + 3] = keyPart(row[periodKeys[k] as string]);
+    return families.number();
   };
-  // One pass, each row's key made once: the months of a year without its row are dropped at the end (the order of
+  // One pass, each row's family found once: the months of a year without its row are dropped at the end (the order of
   // the others, that of their first month, is the same).
-  const years = new Map<string, number>();
-  const months = new Map<string, number[]>();
+  const years = new Int32Array(rows.length).fill(-1);
+  const months: (number[] | undefined)[] = [];
+  const monthsMet: number[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row;
     if (isNational(row)) continue;
-    if (row.period_type === 'fy') years.set(familyKey(row), i);
+    if (row.period_type === 'fy') years[familyOf(row)] = i;
     else if (row.period_type === 'month') {
-      const key = familyKey(row);
-      const monthRows = months.get(key);
+      const family = familyOf(row);
+      const monthRows = months[family];
       if (monthRows) monthRows.push(i);
-      else months.set(key, [i]);
+      else {
+        months[family] = [i];
+        monthsMet.push(family);
+      }
     }
   }
-  const families: IndexFamily[] = [];
-  for (const [key, parts] of months) {
-    const total = years.get(key);
-    if (total !== undefined) families.push({ total, parts, months: true });
+  const found: IndexFamily[] = [];
+  for (const family of monthsMet) {
+    const total = years[family] as number;
+    if (total >= 0) found.push({ total, parts: months[family] as number[], months: true });
   }
-  return families;
+  return found;
 }
 
 function allRegions(rows: readonly Row[]): boolean {
@@ -1311,16 +1324,22 @@ function suppressRecoverable(
   // now, on the rows kept now, to start from).
   const rebuild = (areasOnly?: AuditSystem) => {
     if (areasOnly === undefined) {
-      const keptNow = out.flatMap((row, i) => (withheld.has(row) ? [] : [i]));
+      // By index, no array per row (issue 17).
+      const keptNow: number[] = [];
+      const rowAt = new Int32Array(out.length).fill(-1);
+      for (let r = 0; r < out.length; r++)
+        if (!withheld.has(out[r] as Row)) {
+          rowAt[r] = keptNow.length;
+          keptNow.push(r);
+        }
       kept = keptNow;
-      systemRow = new Int32Array(out.length).fill(-1);
-      keptNow.forEach((r, i) => {
-        (systemRow as Int32Array)[r] = i;
-      });
+      systemRow = rowAt;
+      const totalOf = new Int32Array(keptNow.length);
+      for (let i = 0; i < keptNow.length; i++) totalOf[i] = keys.totalOf[keptNow[i] as number] as number;
       systemKeys = {
         texts: keys.texts,
         partOf: keptNow.map((i) => keys.partOf[i] as readonly number[]),
-        totalOf: keptNow.map((i) => keys.totalOf[i] as number),
+        totalOf,
       };
     }
     system = buildAuditSystem(

@@ -39,7 +39,7 @@ import {
   stoppedExtracts,
 } from './data-as-of.ts';
 import { DISCLOSURE_NOTE, englandRowsHeld, MIN_COUNT, withheldBelowEngland } from './disclosure.ts';
-import { linkPartitions } from './disclosure-audit.ts';
+import { areasWithin, linkPartitions } from './disclosure-audit.ts';
 import { englandRowsOf, writeDocuments } from './document-json.ts';
 import { controlPartitioned } from './partitions.ts';
 import { listReceipts, publishReference, publishUploads } from './publish-tables.ts';
@@ -372,22 +372,13 @@ export function controlDocument(
   /** The documents published before, for totals another document publishes (DisclosureRules.partitions). */
   documentOf?: SharedContext['documentOf'],
 ): { exact: readonly Row[]; published: Row[] } {
-  // A family key per row and parent (issue 17: no array made per key); as [area, period_type, period, ...keys].join('|').
-  const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
-  const family = (area: unknown, row: Row) => {
-    let key = `${keyPart(area)}|${keyPart(row.period_type)}|${keyPart(row.period)}`;
-    for (const k of definition.keys) key += `|${keyPart(row[k])}`;
-    return key;
-  };
   const rules =
     definition.rules.counts.length === 0
       ? definition.rules
       : {
           ...definition.rules,
-          areas: {
-            partOf: (row: Row) => context.parentOf(row).map((parent) => family(parent, row)),
-            totalOf: (row: Row) => family(row.code, row),
-          },
+          // Family keys as [area, period_type, period, ...keys].join('|'), numbered by their parts (auditKeys).
+          areas: areasWithin({ parentOf: context.parentOf, keys: definition.keys }),
           periodKeys: definition.keys,
           ...(definition.rules.partitions === undefined || documentOf === undefined
             ? {}
