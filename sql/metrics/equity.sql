@@ -27,10 +27,10 @@ WITH cohort AS (
 ),
 
 -- The referrals of people referred more than once, and of PCN-years that moved, read with their person_id
--- (slow_people); every referral is counted in referral_sets from its own pass over the episodes, without it. (One
--- CTE read by both, DuckDB made it a table of every referral, person_id and all, before either read it: nationally a
--- fifth of this query. Read apart, each pass reads only its columns: national, in turns in one process at load 12 to
--- 25, 9.12/10.38/9.82 -> 8.61/7.64/8.54 CPU s, the same rows; issue 17.)
+-- (slow_people, its one reader); every referral is counted in referral_sets from its own pass over the episodes,
+-- without it. (Read by three parts, this CTE was made by DuckDB a table of every referral, person_id and all, before
+-- any read it: nationally a fifth of this query's operator time. Read apart, each pass reads only its columns:
+-- national, in turns in one process on one thread, the same rows; docs/benchmarks.md, sqlw36; issue 17.)
 people AS (
   SELECT
     e.pcn_code, e.icb_code, e.region_code, e.fy, e.person_id,
