@@ -26,6 +26,11 @@ WITH cohort AS (
   SELECT max(referred_on) AS last_referred FROM episodes WHERE referred_on <= CAST(? AS DATE)
 ),
 
+-- The referrals of people referred more than once, and of PCN-years that moved, read with their person_id
+-- (slow_people, its one reader); every referral is counted in referral_sets from its own pass over the episodes,
+-- without it. (Read by three parts, this CTE was made by DuckDB a table of every referral, person_id and all, before
+-- any read it: nationally a fifth of this query's operator time. Read apart, each pass reads only its columns:
+-- national, in turns in one process on one thread, the same rows; docs/benchmarks.md, sqlw36; issue 17.)
 people AS (
   SELECT
     e.pcn_code, e.icb_code, e.region_code, e.fy, e.person_id,
@@ -95,7 +100,17 @@ referral_sets AS (
     CAST(sum(CASE WHEN p.in_engagement_cohort THEN 1 ELSE 0 END) AS BIGINT) AS engagement_cohort,
     CAST(sum(CASE WHEN p.in_engagement_cohort AND p.engaged THEN 1 ELSE 0 END) AS BIGINT) AS engaged,
     CAST(sum(CASE WHEN p.in_engagement_cohort AND p.connected THEN 1 ELSE 0 END) AS BIGINT) AS connected
-  FROM people AS p
+  FROM (
+    -- people's columns but person_id (people above)
+    SELECT
+      e.pcn_code, e.icb_code, e.region_code, e.fy,
+      COALESCE(e.referred_on <= c.last_referred, false) AND e.engagement_observed AS in_engagement_cohort,
+      e.engaged, e.connected,
+      COALESCE(CAST(e.imd_decile AS VARCHAR), 'unknown') AS imd_decile,
+      e.ethnicity_group, e.age_band, e.sex
+    FROM episodes AS e
+    CROSS JOIN cohort AS c
+  ) AS p
   LEFT JOIN moved AS m ON m.pcn_code = p.pcn_code AND m.fy = p.fy
   WHERE m.pcn_code IS NULL
   GROUP BY GROUPING SETS (
@@ -126,17 +141,11 @@ referral_groups AS (
 -- The referrals of people referred more than once in a PCN-year that did not move, and every referral of a PCN-year
 -- that moved (whose people are counted distinct at each level below).
 slow_people AS (
-  SELECT p.*, false AS moved
+  SELECT p.*, m.pcn_code IS NOT NULL AS moved
   FROM people AS p
-  INNER JOIN repeated_people AS k ON k.pcn_code = p.pcn_code AND k.fy = p.fy AND k.person_id = p.person_id
+  LEFT JOIN repeated_people AS k ON k.pcn_code = p.pcn_code AND k.fy = p.fy AND k.person_id = p.person_id
   LEFT JOIN moved AS m ON m.pcn_code = p.pcn_code AND m.fy = p.fy
-  WHERE m.pcn_code IS NULL
-
-  UNION ALL
-
-  SELECT p.*, true AS moved
-  FROM people AS p
-  INNER JOIN moved AS m ON m.pcn_code = p.pcn_code AND m.fy = p.fy
+  WHERE k.person_id IS NOT NULL OR m.pcn_code IS NOT NULL
 ),
 
 -- Each of those referrals once per dimension, with its group; 'pcn_imd_quintile' is the PCN's deprivation quintile.
