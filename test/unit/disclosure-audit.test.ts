@@ -764,50 +764,67 @@ describe('the audit again from the previous one (the publisher)', () => {
   });
 });
 
+/** A reading of component c as the publisher asks for it, with its values (kept readings) or from nothing. */
+type ComponentReader = (system: AuditSystem, c: number, values?: LoadedValues) => unknown[];
+
+/**
+ * `readOne` with the publisher's values against it on a system built from nothing, on random documents: every
+ * component at first, then after each of a sequence of suppressions the component read last before it first (the kept
+ * reading's own case: read() walks every component, so the one kept is rarely the first read again: review 38, R38-7),
+ * then every component, twice over. `compared` is given the readings from nothing after each suppression; returns how
+ * many suppressions were compared.
+ */
+function keptAgainstNothing(
+  readOne: ComponentReader,
+  run: { numRuns: number; maxPicks: number; seed: number },
+  compared: (expected: unknown[][]) => void,
+): number {
+  let suppressions = 0;
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.nat({ max: 3 }), fc.nat({ max: 12 })), { minLength: 5, maxLength: 30 }),
+      fc.array(fc.nat({ max: 10_000 }), { minLength: 1, maxLength: run.maxPicks }),
+      (counts, picks) => {
+        const rows = reauditDocument(counts);
+        const system = buildAuditSystem(rows, REAUDIT_SPEC);
+        const values = loadAllValues(system);
+        const read = () => system.components.map((_, c) => readOne(system, c, values));
+        const fromNothing = () => {
+          const fresh = buildAuditSystem(rows, REAUDIT_SPEC);
+          return fresh.components.map((_, c) => readOne(fresh, c));
+        };
+        expect(read()).toEqual(fromNothing());
+        for (const pick of picks) {
+          const c = pick % system.components.length;
+          readOne(system, c, values);
+          if (!suppressPicked(rows, pick, values)) break;
+          const expected = fromNothing();
+          expect(readOne(system, c, values)).toEqual(expected[c]);
+          const again = read();
+          expect(again).toEqual(expected);
+          expect(read()).toEqual(again);
+          suppressions++;
+          compared(expected);
+        }
+      },
+    ),
+    { numRuns: run.numRuns, seed: run.seed },
+  );
+  return suppressions;
+}
+
 describe('the publisher reading a component and its pieces without England again (issue 17: kept readings)', () => {
   it('finds what a reading from nothing finds, read twice over and after each of a sequence of suppressions', () => {
-    let compared = 0;
     let found = 0;
-    fc.assert(
-      fc.property(
-        fc.array(fc.oneof(fc.nat({ max: 3 }), fc.nat({ max: 12 })), { minLength: 5, maxLength: 30 }),
-        fc.array(fc.nat({ max: 10_000 }), { minLength: 1, maxLength: 12 }),
-        (counts, picks) => {
-          const rows = reauditDocument(counts);
-          const system = buildAuditSystem(rows, REAUDIT_SPEC);
-          const values = loadAllValues(system);
-          // As the publisher asks (protectComponent): the whole, and where it finds nothing, the whole again with the
-          // pieces without England.
-          const readOne = (c: number) => {
-            const whole = describeFound(readerDisclosures(system, c, values));
-            return [whole, whole.length > 0 ? [] : describeFound(readerDisclosuresWithoutEngland(system, c, values))];
-          };
-          const read = () => system.components.map((_, c) => readOne(c));
-          const fromNothing = () => {
-            const fresh = buildAuditSystem(rows, REAUDIT_SPEC);
-            return fresh.components.map((_, c) => {
-              const whole = describeFound(readerDisclosures(fresh, c));
-              return [whole, whole.length > 0 ? [] : describeFound(readerDisclosuresWithoutEngland(fresh, c))];
-            });
-          };
-          expect(read()).toEqual(fromNothing());
-          for (const pick of picks) {
-            // The component read last before a suppression is read first after it: the kept reading's own case (read()
-            // walks every component, so the one kept is rarely the first read again: review 38, R38-7).
-            const c = pick % system.components.length;
-            readOne(c);
-            if (!suppressPicked(rows, pick, values)) break;
-            expect(readOne(c)).toEqual(fromNothing()[c]);
-            const again = read();
-            expect(again).toEqual(fromNothing());
-            expect(read()).toEqual(again);
-            compared++;
-            found += again.filter(([, without]) => Array.isArray(without) && without.length > 0).length;
-          }
-        },
-      ),
-      { numRuns: 100, seed: 20261207 },
-    );
+    // As the publisher asks (protectComponent): the whole, and where it finds nothing, the whole again with the pieces
+    // without England.
+    const readOne: ComponentReader = (system, c, values) => {
+      const whole = describeFound(readerDisclosures(system, c, values));
+      return [whole, whole.length > 0 ? [] : describeFound(readerDisclosuresWithoutEngland(system, c, values))];
+    };
+    const compared = keptAgainstNothing(readOne, { numRuns: 100, maxPicks: 12, seed: 20261207 }, (expected) => {
+      found += expected.filter(([, without]) => Array.isArray(without) && without.length > 0).length;
+    });
     expect(compared).toBeGreaterThan(300);
     expect(found).toBeGreaterThan(0);
   });
@@ -816,42 +833,14 @@ describe('the publisher reading a component and its pieces without England again
     // readerDisclosuresWithoutEngland's contract holds whatever the whole found: its pieces' readings leave the
     // component's bounds as its own reading left them, for its next reading (reaudit) to start from (disc34's
     // counterexample [[0,0,0,2,0],[0]]: the whole's next reading found its pins at half their values).
-    let compared = 0;
     let pinnedWhole = 0;
-    fc.assert(
-      fc.property(
-        fc.array(fc.oneof(fc.nat({ max: 3 }), fc.nat({ max: 12 })), { minLength: 5, maxLength: 30 }),
-        fc.array(fc.nat({ max: 10_000 }), { minLength: 1, maxLength: 8 }),
-        (counts, picks) => {
-          const rows = reauditDocument(counts);
-          const system = buildAuditSystem(rows, REAUDIT_SPEC);
-          const values = loadAllValues(system);
-          const readOne = (c: number) => [
-            describeFound(readerDisclosures(system, c, values)),
-            describeFound(readerDisclosuresWithoutEngland(system, c, values)),
-          ];
-          const fromNothing = () => {
-            const fresh = buildAuditSystem(rows, REAUDIT_SPEC);
-            return fresh.components.map((_, c) => [
-              describeFound(readerDisclosures(fresh, c)),
-              describeFound(readerDisclosuresWithoutEngland(fresh, c)),
-            ]);
-          };
-          expect(system.components.map((_, c) => readOne(c))).toEqual(fromNothing());
-          for (const pick of picks) {
-            const c = pick % system.components.length;
-            readOne(c);
-            if (!suppressPicked(rows, pick, values)) break;
-            const expected = fromNothing();
-            expect(readOne(c)).toEqual(expected[c]);
-            expect(system.components.map((_, k) => readOne(k))).toEqual(expected);
-            compared++;
-            pinnedWhole += expected.filter(([whole]) => Array.isArray(whole) && whole.length > 0).length;
-          }
-        },
-      ),
-      { numRuns: 60, seed: 20261207 },
-    );
+    const readOne: ComponentReader = (system, c, values) => [
+      describeFound(readerDisclosures(system, c, values)),
+      describeFound(readerDisclosuresWithoutEngland(system, c, values)),
+    ];
+    const compared = keptAgainstNothing(readOne, { numRuns: 60, maxPicks: 8, seed: 20261207 }, (expected) => {
+      pinnedWhole += expected.filter(([whole]) => Array.isArray(whole) && whole.length > 0).length;
+    });
     expect(compared).toBeGreaterThan(150);
     expect(pinnedWhole).toBeGreaterThan(100);
   });
