@@ -2383,6 +2383,28 @@ export function readMarkedFromKept(on: boolean): void {
   markedFromKept = on;
 }
 
+/**
+ * How many of markedReading's readings of whole components were made from a kept fixpoint, and how many of those with
+ * some bounds but not all set back to their box (S not empty, A not every bound); read by the tests, which show the
+ * kept path is taken (a count costs nothing beside a reading).
+ */
+export const markedReadingsMade = { fromKept: 0, withChanges: 0 };
+
+/**
+ * markedReading of component c for the tests: the `*` in `marked` read loose, every other 1 to 7, with the values last
+ * read into the system (loadAllValues, LoadedValues.reload); the scratch bounds and marks are left as the reading's.
+ */
+export function readWithMarks(
+  system: AuditSystem,
+  c: number,
+  marked: ReadonlySet<number>,
+): Disclosure[] | undefined {
+  const piece = system.components[c] as Piece;
+  const { kind, evident } = system.scratch;
+  for (const v of piece.variables) evident[v] = kind[v] === VALUE_SUPPRESSED && marked.has(v) ? 1 : 0;
+  return markedReading(system, piece, new Uint8Array(piece.variables.length));
+}
+
 /** What reach reads and marks: each bound's reasons, and a search's stamps (PreviousAudits, MarkedReadings). */
 interface ReachState {
   /** Per variable, its lower bound's (or both bounds') and its upper bound's marks in a search's set A. */
@@ -2535,6 +2557,8 @@ function fromKeptMarks(
     kept.valid[c] = 0;
     return CUT_SHORT;
   }
+  markedReadingsMade.fromKept++;
+  if (nodes.length > 0 && nodes.length < 2 * variables.length) markedReadingsMade.withChanges++;
   keepMarked(system, c, kept);
   const found: Disclosure[] = [];
   pinnedOf(system, variables, wide, found);
