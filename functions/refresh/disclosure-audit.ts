@@ -2384,21 +2384,17 @@ export function readMarkedFromKept(on: boolean): void {
 }
 
 /**
- * How many of markedReading's readings of whole components were made from a kept fixpoint, and how many of those with
- * some bounds but not all set back to their box (S not empty, A not every bound); read by the tests, which show the
- * kept path is taken (a count costs nothing beside a reading).
+ * How many of markedReading's readings of whole components were made from a kept fixpoint, how many of those with
+ * some bounds but not all set back to their box (S not empty, A not every bound), and how many from nothing; read by
+ * the tests, which show the kept path is taken (a count costs nothing beside a reading).
  */
-export const markedReadingsMade = { fromKept: 0, withChanges: 0 };
+export const markedReadingsMade = { fromKept: 0, withChanges: 0, fromNothing: 0 };
 
 /**
  * markedReading of component c for the tests: the `*` in `marked` read loose, every other 1 to 7, with the values last
  * read into the system (loadAllValues, LoadedValues.reload); the scratch bounds and marks are left as the reading's.
  */
-export function readWithMarks(
-  system: AuditSystem,
-  c: number,
-  marked: ReadonlySet<number>,
-): Disclosure[] | undefined {
+export function readWithMarks(system: AuditSystem, c: number, marked: ReadonlySet<number>): Disclosure[] | undefined {
   const piece = system.components[c] as Piece;
   const { kind, evident } = system.scratch;
   for (const v of piece.variables) evident[v] = kind[v] === VALUE_SUPPRESSED && marked.has(v) ? 1 : 0;
@@ -2412,22 +2408,32 @@ interface ReachState {
   readonly inSetHi: Int32Array;
   readonly equationSeen: Int32Array;
   /** Per variable and bound: the equations that narrowed it since it was last set from its box (reasonOf's bits). */
-  readonly reasons: { readonly lo: Uint8Array; readonly hi: Uint8Array };
+  readonly reasons: Reasons;
+}
+
+/** Per variable, the bits (reasonOf) of the equations that narrowed its lower and its upper bound. */
+interface Reasons {
+  readonly lo: Uint8Array;
+  readonly hi: Uint8Array;
 }
 
 /**
  * The last reading with marks of each whole component (markedReading: the documented reader's box with the `*` marked
- * in scratch.evident read loose), for the next to start from. By variable (components share none), for every
- * component of the system at once.
+ * in scratch.evident read loose) that reached its fixpoint, for the next to start from. By variable (components share
+ * none), for every component of the system at once. A reading that contradicts or stops on its budget leaves it as
+ * it was (it is still the fixpoint of the box it was read in: issue 17, nine in ten criterion's readings contradict,
+ * and the one after, beyondDocumented's again, then starts from the last that did not).
  */
 interface MarkedReadings extends ReachState {
   /** Per variable: the fixpoint its component's last reading reached, and the marks that reading read. */
   readonly lo: Float64Array;
   readonly hi: Float64Array;
   readonly marks: Uint8Array;
-  /** Per component: 1 while lo/hi hold a fixpoint reached (consistent, not cut short); the clock its values were read at. */
+  /** Per component: 1 once lo/hi hold a fixpoint reached (consistent, not cut short); the clock its values were read at. */
   readonly valid: Uint8Array;
   readonly readAt: Float64Array;
+  /** The reasons of each bound of the fixpoints kept, and those a reading notes until it is kept (then copied). */
+  readonly spare: Reasons;
   stamp: number;
 }
 
@@ -2447,6 +2453,7 @@ function markedReadingsOf(system: AuditSystem): MarkedReadings {
       inSetHi: new Int32Array(n),
       equationSeen: new Int32Array(system.equationStart.length - 1),
       reasons: { lo: new Uint8Array(n), hi: new Uint8Array(n) },
+      spare: { lo: new Uint8Array(n), hi: new Uint8Array(n) },
       stamp: 0,
     };
     markedReadings.set(system, kept);
@@ -2474,19 +2481,26 @@ function markedReading(system: AuditSystem, piece: Piece, wide: Uint8Array): Dis
     if (found !== CUT_SHORT) return found;
   }
   // From nothing, the reasons of each bound noted for the next reading (they do not change the propagation).
+  markedReadingsMade.fromNothing++;
   readerBounds(system, variables, 'documented', wide);
-  const found = disclosedAfterPropagation(system, piece, wide, kept.reasons);
-  kept.valid[c] = found !== undefined && lastConverged ? 1 : 0;
-  if (kept.valid[c] === 1) keepMarked(system, c, kept);
+  const found = disclosedAfterPropagation(system, piece, wide, kept.spare);
+  if (found !== undefined && lastConverged) keepMarked(system, c, kept);
   return found;
 }
 
-/** Copies a component's scratch bounds (a fixpoint reached) and marks into `kept`, with the clock of its values. */
+/**
+ * Keeps a component's scratch bounds (a fixpoint reached) and marks in `kept`, with the clock of its values and the
+ * reasons its reading noted (kept.spare).
+ */
 function keepMarked(system: AuditSystem, c: number, kept: MarkedReadings): void {
   const { variables } = system.components[c] as Piece;
   const { lo, hi, evident } = system.scratch;
+  const { reasons, spare } = kept;
+  kept.valid[c] = 1;
   for (let i = 0; i < variables.length; i++) {
     const v = variables[i] as number;
+    reasons.lo[v] = spare.lo[v] as number;
+    reasons.hi[v] = spare.hi[v] as number;
     kept.lo[v] = lo[v] as number;
     kept.hi[v] = hi[v] as number;
     kept.marks[v] = evident[v] as number;
@@ -2496,8 +2510,8 @@ function keepMarked(system: AuditSystem, c: number, kept: MarkedReadings): void 
 
 /**
  * markedReading of whole component c from the fixpoint F its last reading reached (kept.valid), or CUT_SHORT where
- * its propagation stops on its budget or contradicts: the caller then reads from nothing, so that a contradiction and
- * the budget are always those of the reading from nothing.
+ * its propagation stops on its budget or contradicts (F then kept as it was): the caller then reads from nothing, so
+ * that a contradiction and the budget are always those of the reading from nothing.
  *
  * Why the same bounds. Propagation (propagateFrom) applies, equation by equation, monotone narrowings (a part's lower
  * bound from the total's lower and the other parts' upper bounds, and so on: tighter inputs never give a looser
@@ -2526,6 +2540,7 @@ function fromKeptMarks(
 ): Disclosure[] | undefined | typeof CUT_SHORT {
   const { variables, equations } = system.components[c] as Piece;
   const { lo, hi, evident, changedAt } = system.scratch;
+  const { reasons, spare } = kept;
   const readAt = kept.readAt[c] as number;
   const stamp = ++kept.stamp;
   const nodes: number[] = [];
@@ -2535,6 +2550,8 @@ function fromKeptMarks(
     wide[i] = boxHi > boxLo ? 1 : 0;
     lo[v] = kept.lo[v] as number;
     hi[v] = kept.hi[v] as number;
+    spare.lo[v] = reasons.lo[v] as number;
+    spare.hi[v] = reasons.hi[v] as number;
     if ((changedAt[v] as number) <= readAt && kept.marks[v] === evident[v]) continue;
     kept.inSet[v] = stamp;
     kept.inSetHi[v] = stamp;
@@ -2546,17 +2563,14 @@ function fromKeptMarks(
     documentedBox(system, a, true);
     if ((node & 1) === 0) {
       lo[a] = boxLo;
-      kept.reasons.lo[a] = 0;
+      spare.lo[a] = 0;
     } else {
       hi[a] = boxHi;
-      kept.reasons.hi[a] = 0;
+      spare.hi[a] = 0;
     }
   }
   const budget = equations.length * MAX_VISITS_PER_EQUATION;
-  if (!propagateFrom(system, reached, budget, lo, hi, kept.reasons) || !lastConverged) {
-    kept.valid[c] = 0;
-    return CUT_SHORT;
-  }
+  if (!propagateFrom(system, reached, budget, lo, hi, spare) || !lastConverged) return CUT_SHORT;
   markedReadingsMade.fromKept++;
   if (nodes.length > 0 && nodes.length < 2 * variables.length) markedReadingsMade.withChanges++;
   keepMarked(system, c, kept);
