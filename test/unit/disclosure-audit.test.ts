@@ -998,6 +998,29 @@ describe('a whole component read with marks from the fixpoint its last reading r
     expect(contradicted).toBeGreaterThan(1000);
   });
 
+  it("finds the criterion's reading from the documented reading's fixpoint as from nothing (withinDocumented)", () => {
+    // The publisher's readings of the whole and its pieces (the kept readings' reader) with the readings with marks
+    // started from kept fixpoints, against the same on a system built from nothing with each made from nothing.
+    const { withinDocumented, contradicted } = markedReadingsMade;
+    let found = 0;
+    const readOne: ComponentReader = (system, c, values) => {
+      readMarkedFromKept(values !== undefined);
+      const whole = describeFound(readerDisclosures(system, c, values));
+      return [whole, whole.length > 0 ? [] : describeFound(readerDisclosuresWithoutEngland(system, c, values))];
+    };
+    const compared = keptAgainstNothing(readOne, { numRuns: 150, maxPicks: 12, seed: 20261208 }, (expected) => {
+      found += expected.filter((read) => read.some((d) => Array.isArray(d) && d.length > 0)).length;
+    });
+    expect(compared).toBeGreaterThan(600);
+    expect(found).toBeGreaterThan(2000);
+    // The criterion's readings made so, some contradicting (on the 25% dump nearly all do), most not.
+    const made = markedReadingsMade.withinDocumented - withinDocumented;
+    const contradicting = markedReadingsMade.contradicted - contradicted;
+    expect(made).toBeGreaterThan(2500);
+    expect(contradicting).toBeGreaterThan(400);
+    expect(made - contradicting).toBeGreaterThan(2000);
+  });
+
   it('leaves what the publisher publishes as the same code reading each from nothing publishes it', () => {
     const { fromKept } = markedReadingsMade;
     let suppressed = 0;
