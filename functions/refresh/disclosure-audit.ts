@@ -2256,10 +2256,9 @@ function withinDocumented(
   wide: Uint8Array,
 ): Disclosure[] | undefined | typeof CUT_SHORT {
   const { variables } = piece;
-  const { lo, hi, evident, queued } = system.scratch;
+  const { lo, hi, evident, queued, visitedEquations } = system.scratch;
   const { equationsOfStart, equationsOfList } = system;
-  const kept = markedReadingsOf(system);
-  const stamp = ++kept.stamp;
+  const stamp = ++system.scratch.stamp;
   const equations: number[] = [];
   for (let i = 0; i < variables.length; i++) {
     const v = variables[i] as number;
@@ -2276,8 +2275,8 @@ function withinDocumented(
     // A piece's equations are its variables' others than England's, which withoutNational marks queued meanwhile.
     for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
       const e = equationsOfList[j] as number;
-      if (kept.equationSeen[e] === stamp || queued[e] === 1) continue;
-      kept.equationSeen[e] = stamp;
+      if (visitedEquations[e] === stamp || queued[e] === 1) continue;
+      visitedEquations[e] = stamp;
       equations.push(e);
     }
   }
