@@ -6,6 +6,7 @@ import { REVISIONS_PREFIX } from '../lib/keys.ts';
 import type { ObjectStore } from '../lib/object-store.ts';
 import type { Row } from '../lib/query-engine.ts';
 import type { MetricDefinition } from './catalogue.ts';
+import { keyPart } from './disclosure-audit.ts';
 import { changedColumns, gzipRecord, releasable, unitsOf } from './revisions.ts';
 import type { JointCount } from './shared-counts.ts';
 
@@ -74,7 +75,6 @@ interface AreaState {
   readonly as_of?: Readonly<Record<string, string | null>>;
 }
 
-const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** The row's id: level | code | period type | period | keys. */

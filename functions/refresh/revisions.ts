@@ -8,7 +8,7 @@ import type { ObjectStore } from '../lib/object-store.ts';
 import type { Row } from '../lib/query-engine.ts';
 import type { DefinitionChange, MetricDefinition } from './catalogue.ts';
 import type { MeanRule } from './disclosure.ts';
-import type { Partition } from './disclosure-audit.ts';
+import { keyPart, type Partition } from './disclosure-audit.ts';
 import type { JointCount } from './shared-counts.ts';
 
 /**
@@ -239,7 +239,6 @@ export interface RevisionInputs {
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const keyPart = (value: unknown) => (value === null || value === undefined ? '' : String(value));
 
 /** The columns of a document's England rows that are exact figures about people, in units held together. */
 export function unitsOf(definition: MetricDefinition): { columns: string[]; unitOf: Map<string, number> } {

@@ -130,7 +130,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.close();
-  await new Promise((resolve) => stack?.server.close(resolve));
+  // The stack's close waits for the ingest and refresh work still running, then closes the server (review 42, R42-1).
+  await stack?.close();
   dir.remove();
 });
 

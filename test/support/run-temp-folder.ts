@@ -14,5 +14,6 @@ export default function runTempFolder(): () => void {
   const folder = mkdtempSync(join(tmpdir(), 'sp-outcomes-test-run-'));
   process.env.TMPDIR = folder;
   process.env.SP_OUTCOMES_TEST_RUN_TMP = folder;
-  return () => rmSync(folder, { recursive: true, force: true });
+  // Retried: a process a test left running may still be writing into the folder as the run ends (review 42, R42-1).
+  return () => rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }

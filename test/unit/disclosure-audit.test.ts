@@ -996,7 +996,8 @@ describe('a whole component read with marks from the fixpoint its last reading r
     expect(markedReadingsMade.withChanges - withChanges).toBeGreaterThan(3000);
     expect(pinned).toBeGreaterThan(2500);
     expect(contradicted).toBeGreaterThan(1000);
-  });
+    // 33 s at load 24 (review 41): the time is not what the test asserts (review 42, R42-8).
+  }, 300_000);
 
   it("finds the criterion's reading from the documented reading's fixpoint as from nothing (withinDocumented)", () => {
     // The publisher's readings of the whole and its pieces (the kept readings' reader) with the readings with marks

@@ -31,4 +31,8 @@ it("README's sql/prepare paragraph names every prepare step and counts the refre
     paragraph.match(/ and (\d+) views \(([^;]*);/)?.slice(1),
     paragraph.match(/(\d+) `CREATE TABLE AS` queries a refresh in all/)?.[1],
   ]).toEqual([String(tables), [String(views.length), views.join(', ')], String(ctas)]);
+  // The cost table counts the same queries (review 42, R42-6).
+  expect(readFileSync('README.md', 'utf8').match(/plus each refresh's (\d+) `CREATE TABLE AS` steps/)?.[1]).toBe(
+    String(ctas),
+  );
 });
