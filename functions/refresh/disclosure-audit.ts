@@ -1827,7 +1827,7 @@ interface AloneReadings {
  * A component's `lo`/`hi` (system.scratch) keep that audit's fixpoint until the component is audited again: components
  * share no variable or equation.
  */
-interface PreviousAudits extends ReachState {
+interface PreviousAudits {
   /** Per component: 1 while scratch lo/hi hold the documented reader's fixpoint (reached, not cut short, consistent). */
   readonly valid: Uint8Array;
   /** Per component: the variables read again since (each once: `pendingMark`). */
@@ -2217,7 +2217,6 @@ function readWhole(
           documented,
           undefined,
           loose,
-          true,
         );
       // reaudit forgot the component: the next audit starts from nothing. The marks as an audit from nothing has them.
       evidentlySecondary(system, whole);
@@ -2234,11 +2233,10 @@ function readWhole(
   const wide = bytesFor('wide', variables.length);
   readerBounds(system, variables, 'documented', wide);
   const documented = disclosedAfterPropagation(system, whole, wide, previous?.reasons);
-  const atFixpoint = documented !== undefined && lastConverged;
   // A component whose documented reading contradicts is never valid for a re-audit (remember): its reading depends on
   // the whole component's loose bounds, which reaudit does not follow.
   if (previous !== undefined) remember(component, previous, documented);
-  if (documented !== undefined) return withCriterion(system, whole, made, documented, known, loose, atFixpoint);
+  if (documented !== undefined) return withCriterion(system, whole, made, documented, known, loose);
   lastContradicted = true;
   return withCriterion(system, whole, made, beyondDocumented(system, whole, loose), known, loose);
 }
@@ -2295,8 +2293,7 @@ function floatsFor(use: FloatUse, n: number): Float64Array {
 /**
  * What the documented reading just made of a piece found (`found`; undefined where its loose reading contradicts too),
  * or where that is nothing, what the criterion's reading finds (criterionReading; review 35, R35-4): a pin of either
- * counts, each being a reading the figures leave open. `made`: the marks the documented reading started from;
- * `atFixpoint`: the scratch bounds are the fixpoint that reading reached (consistent, not cut short: criterionReading).
+ * counts, each being a reading the figures leave open. `made`: the marks the documented reading started from.
  */
 function withCriterion(
   system: AuditSystem,
@@ -2305,7 +2302,6 @@ function withCriterion(
   found: Disclosure[] | undefined,
   known?: ReadonlySet<number>,
   loose?: LooseReading,
-  atFixpoint = false,
 ): Disclosure[] | undefined {
   // Made where the documented reading pins nothing: what it pins is protected first, and the caller reads again until
   // neither pins anything (issue 17: made beside every re-audit, the criterion's reading, a whole reading each time,
@@ -2314,7 +2310,7 @@ function withCriterion(
   const contradicted = lastContradicted;
   // A piece without England's equations (withoutNational) is an object of its own; a component read whole is the system's.
   const withoutEngland = piece !== system.components[system.componentOf[piece.variables[0] as number] as number];
-  const more = criterionReading(system, piece, made, withoutEngland, known, loose, atFixpoint);
+  const more = criterionReading(system, piece, made, withoutEngland, known, loose);
   if (more === undefined) {
     lastContradicted = contradicted;
     return found;
@@ -2335,8 +2331,7 @@ function withCriterion(
  * the same reading); `known` marked too. Sets lastContradicted to whether its first reading contradicted; leaves the
  * scratch bounds and marks of the piece's variables as it found them (a re-audit starts from them). `withoutEngland`:
  * the piece is one without England's equations (withoutNational), whose equations are the others of its variables;
- * `loose`: the loose reading of the piece that beyondDocumented kept where the documented reading contradicted;
- * `atFixpoint`: the scratch bounds are the documented reading's fixpoint (withinDocumented starts from it).
+ * `loose`: the loose reading of the piece that beyondDocumented kept where the documented reading contradicted.
  */
 function criterionReading(
   system: AuditSystem,
@@ -2345,10 +2340,9 @@ function criterionReading(
   withoutEngland: boolean,
   known?: ReadonlySet<number>,
   loose?: LooseReading,
-  atFixpoint = false,
 ): Disclosure[] | undefined {
   const { variables } = piece;
-  const { evident } = system.scratch;
+  const { lo, hi, evident } = system.scratch;
   const n = variables.length;
   // The criterion's marks (markEvident, 'relaxed', and `known`) worked out by position without walking every equation
   // (issue 17): a `*` one equation read loose puts outside 1 to 7 is one that equation puts outside it read documented
@@ -2377,112 +2371,26 @@ function criterionReading(
     for (let i = 0; i < n; i++) evident[variables[i] as number] = made[i] as number;
     return undefined;
   }
-  const saved = saveBounds(system, variables, 'criterion');
-  let fewer = true;
+  const savedLo = floatsFor('criterionLo', n);
+  const savedHi = floatsFor('criterionHi', n);
   for (let i = 0; i < n; i++) {
-    evident[variables[i] as number] = marks[i] as number;
-    if ((marks[i] as number) > (made[i] as number)) fewer = false;
+    const v = variables[i] as number;
+    savedLo[i] = lo[v] as number;
+    savedHi[i] = hi[v] as number;
+    evident[v] = marks[i] as number;
   }
   const wide = bytesFor('criterionWide', n);
-  const within = atFixpoint && fewer && markedFromKept ? withinDocumented(system, piece, made, wide) : CUT_SHORT;
-  let found = within === CUT_SHORT ? markedReading(system, piece, wide) : within;
+  readerBounds(system, variables, 'documented', wide);
+  let found = disclosedAfterPropagation(system, piece, wide);
   lastContradicted = found === undefined;
   if (found === undefined) found = beyondDocumented(system, piece, loose);
-  restoreBounds(system, variables, saved);
-  for (let i = 0; i < n; i++) evident[variables[i] as number] = made[i] as number;
-  return found ?? [];
-}
-
-/**
- * The criterion's reading of a piece (its marks in scratch.evident, each a mark of `made` too) from the documented
- * reading's fixpoint F in the scratch bounds, or CUT_SHORT where its propagation stops on its budget: the caller then
- * reads from nothing (markedReading). Issue 17: 8,164 of the 25% dump's 8,755 criterion's readings of whole components
- * follow a documented reading that reached its fixpoint, nearly all of them contradicting, each found from nothing.
- *
- * Why the same reading. The criterion's box B is the documented one with the `*` marked there and not here read 1 to 7
- * rather than loose: within it. Propagation narrows a box to the greatest fixpoint within it, G (see fromKeptMarks),
- * and G is within F: a fixpoint within B is one within the documented box, so within its greatest, F. So G is within
- * F ∩ B, which is within B: propagation from F ∩ B (F narrowed to 1 to 7 on those `*`) ends at G where it ends
- * consistent, as the reading from nothing does; it contradicts exactly where G is empty (every box it passes holds G,
- * so a non-empty G is never contradicted, and where it ends consistent it is at a non-empty fixpoint within B), where
- * the reading from nothing contradicts too, or stops on its budget (then, as fromKeptMarks says, the two differ; the
- * bounds a contradiction leaves are not read: beyondDocumented sets every bound after it). Only the equations of the
- * `*` narrowed are propagated first: every other is at its fixpoint in F, its variables unchanged.
- */
-function withinDocumented(
-  system: AuditSystem,
-  piece: Piece,
-  made: Uint8Array,
-  wide: Uint8Array,
-): Disclosure[] | undefined | typeof CUT_SHORT {
-  const { variables } = piece;
-  const { lo, hi, evident, queued, visitedEquations } = system.scratch;
-  const { equationsOfStart, equationsOfList } = system;
-  const stamp = ++system.scratch.stamp;
-  const equations: number[] = [];
-  for (let i = 0; i < variables.length; i++) {
-    const v = variables[i] as number;
-    documentedBox(system, v, true);
-    wide[i] = boxHi > boxLo ? 1 : 0;
-    if (made[i] === evident[v]) continue;
-    if (boxLo > (lo[v] as number)) lo[v] = boxLo;
-    if (boxHi < (hi[v] as number)) hi[v] = boxHi;
-    if ((lo[v] as number) > (hi[v] as number)) {
-      markedReadingsMade.withinDocumented++;
-      markedReadingsMade.contradicted++;
-      return undefined;
-    }
-    // A piece's equations are its variables' others than England's, which withoutNational marks queued meanwhile.
-    for (let j = equationsOfStart[v] as number; j < (equationsOfStart[v + 1] as number); j++) {
-      const e = equationsOfList[j] as number;
-      if (visitedEquations[e] === stamp || queued[e] === 1) continue;
-      visitedEquations[e] = stamp;
-      equations.push(e);
-    }
-  }
-  const budget = piece.equations.length * MAX_VISITS_PER_EQUATION;
-  const consistent = propagateFrom(system, equations, budget, lo, hi);
-  if (consistent && !lastConverged) return CUT_SHORT;
-  markedReadingsMade.withinDocumented++;
-  if (!consistent) {
-    markedReadingsMade.contradicted++;
-    return undefined;
-  }
-  const found: Disclosure[] = [];
-  pinnedOf(system, variables, wide, found);
-  return found;
-}
-
-/** The scratch bounds of a component or piece by position, saved to be put back (saveBounds). */
-interface SavedBounds {
-  readonly lo: Float64Array;
-  readonly hi: Float64Array;
-}
-
-/**
- * Copies the scratch bounds of `variables` by position into the reusable arrays of `use` (criterionReading's, or
- * withoutNational's of the whole component), for restoreBounds to put back after a reading of their own.
- */
-function saveBounds(system: AuditSystem, variables: ArrayLike<number>, use: 'criterion' | 'whole'): SavedBounds {
-  const { lo, hi } = system.scratch;
-  const n = variables.length;
-  const saved = { lo: floatsFor(`${use}Lo`, n), hi: floatsFor(`${use}Hi`, n) };
   for (let i = 0; i < n; i++) {
     const v = variables[i] as number;
-    saved.lo[i] = lo[v] as number;
-    saved.hi[i] = hi[v] as number;
+    lo[v] = savedLo[i] as number;
+    hi[v] = savedHi[i] as number;
+    evident[v] = made[i] as number;
   }
-  return saved;
-}
-
-/** Puts back the scratch bounds of `variables` as saveBounds saved them. */
-function restoreBounds(system: AuditSystem, variables: ArrayLike<number>, saved: SavedBounds): void {
-  const { lo, hi } = system.scratch;
-  for (let i = 0; i < variables.length; i++) {
-    const v = variables[i] as number;
-    lo[v] = saved.lo[i] as number;
-    hi[v] = saved.hi[i] as number;
-  }
+  return found ?? [];
 }
 
 /** Per system, a mark by variable of the `*` known secondary (criterionReading), all 0 between uses. */
@@ -2600,215 +2508,8 @@ function beyondDocumented(system: AuditSystem, piece: Piece, loose?: LooseReadin
     }
   }
   if (found === undefined || !secondarySeenWhole(system, variables)) return found;
-  return markedReading(system, piece, wide) ?? found;
-}
-
-/**
- * Whether a whole component's readings with marks (markedReading) start from the fixpoint its last one reached; off,
- * each is made from nothing, as the tests' reference (test/unit/disclosure-audit.test.ts).
- */
-let markedFromKept = true;
-
-/** Turns markedReading's start from a kept fixpoint on or off (the tests' reading from nothing). */
-export function readMarkedFromKept(on: boolean): void {
-  markedFromKept = on;
-}
-
-/**
- * How many of markedReading's readings of whole components were made from a kept fixpoint, how many of those with
- * some bounds but not all set back to their box (S not empty, A not every bound), and how many from nothing; how many
- * criterion's readings withinDocumented made, and how many of those contradicted. Read by the tests, which show that
- * each path is taken (a count costs nothing beside a reading).
- */
-export const markedReadingsMade = { fromKept: 0, withChanges: 0, fromNothing: 0, withinDocumented: 0, contradicted: 0 };
-
-/**
- * markedReading of component c for the tests: the `*` in `marked` read loose, every other 1 to 7, with the values last
- * read into the system (loadAllValues, LoadedValues.reload); the scratch bounds and marks are left as the reading's.
- */
-export function readWithMarks(system: AuditSystem, c: number, marked: ReadonlySet<number>): Disclosure[] | undefined {
-  const piece = system.components[c] as Piece;
-  const { kind, evident } = system.scratch;
-  for (const v of piece.variables) evident[v] = kind[v] === VALUE_SUPPRESSED && marked.has(v) ? 1 : 0;
-  return markedReading(system, piece, new Uint8Array(piece.variables.length));
-}
-
-/** What reach reads and marks: each bound's reasons, and a search's stamps (PreviousAudits, MarkedReadings). */
-interface ReachState {
-  /** Per variable, its lower bound's (or both bounds') and its upper bound's marks in a search's set A. */
-  readonly inSet: Int32Array;
-  readonly inSetHi: Int32Array;
-  readonly equationSeen: Int32Array;
-  /** Per variable and bound: the equations that narrowed it since it was last set from its box (reasonOf's bits). */
-  readonly reasons: Reasons;
-}
-
-/** Per variable, the bits (reasonOf) of the equations that narrowed its lower and its upper bound. */
-interface Reasons {
-  readonly lo: Uint8Array;
-  readonly hi: Uint8Array;
-}
-
-/**
- * The last reading with marks of each whole component (markedReading: the documented reader's box with the `*` marked
- * in scratch.evident read loose) that reached its fixpoint, for the next to start from. By variable (components share
- * none), for every component of the system at once. A reading that contradicts or stops on its budget leaves it as
- * it was (it is still the fixpoint of the box it was read in: issue 17, nine in ten criterion's readings contradict,
- * and the one after, beyondDocumented's again, then starts from the last that did not).
- */
-interface MarkedReadings extends ReachState {
-  /** Per variable: the fixpoint its component's last reading reached, and the marks that reading read. */
-  readonly lo: Float64Array;
-  readonly hi: Float64Array;
-  readonly marks: Uint8Array;
-  /** Per component: 1 once lo/hi hold a fixpoint reached (consistent, not cut short); the clock its values were read at. */
-  readonly valid: Uint8Array;
-  readonly readAt: Float64Array;
-  /** The reasons of each bound of the fixpoints kept, and those a reading notes until it is kept (then copied). */
-  readonly spare: Reasons;
-  stamp: number;
-}
-
-const markedReadings = new WeakMap<AuditSystem, MarkedReadings>();
-
-function markedReadingsOf(system: AuditSystem): MarkedReadings {
-  let kept = markedReadings.get(system);
-  if (kept === undefined) {
-    const n = system.rowOf.length;
-    kept = {
-      lo: new Float64Array(n),
-      hi: new Float64Array(n),
-      marks: new Uint8Array(n),
-      valid: new Uint8Array(system.components.length),
-      readAt: new Float64Array(system.components.length),
-      inSet: new Int32Array(n),
-      inSetHi: new Int32Array(n),
-      equationSeen: new Int32Array(system.equationStart.length - 1),
-      reasons: { lo: new Uint8Array(n), hi: new Uint8Array(n) },
-      spare: { lo: new Uint8Array(n), hi: new Uint8Array(n) },
-      stamp: 0,
-    };
-    markedReadings.set(system, kept);
-  }
-  return kept;
-}
-
-/**
- * The documented reader's reading of a component or piece with the `*` marked in scratch.evident read loose (the
- * criterion's reading, and beyondDocumented's again with the `*` the loose reading shows secondary): what the bounds
- * pin, undefined where they contradict; `wide` set as readerBounds sets it, the scratch bounds left at the reading's.
- * A whole component's is made from the fixpoint its last one reached (fromKeptMarks; issue 17: 8,755 readings over
- * 9.5 million variables on the 25% dump, each from nothing), with the same bounds; a piece's from nothing.
- */
-function markedReading(system: AuditSystem, piece: Piece, wide: Uint8Array): Disclosure[] | undefined {
-  const { variables } = piece;
-  const c = system.componentOf[variables[0] as number] as number;
-  if (!markedFromKept || piece !== system.components[c]) {
-    readerBounds(system, variables, 'documented', wide);
-    return disclosedAfterPropagation(system, piece, wide);
-  }
-  const kept = markedReadingsOf(system);
-  if (kept.valid[c] === 1) {
-    const found = fromKeptMarks(system, c, kept, wide);
-    if (found !== CUT_SHORT) return found;
-  }
-  // From nothing, the reasons of each bound noted for the next reading (they do not change the propagation).
-  markedReadingsMade.fromNothing++;
   readerBounds(system, variables, 'documented', wide);
-  const found = disclosedAfterPropagation(system, piece, wide, kept.spare);
-  if (found !== undefined && lastConverged) keepMarked(system, c, kept);
-  return found;
-}
-
-/**
- * Keeps a component's scratch bounds (a fixpoint reached) and marks in `kept`, with the clock of its values and the
- * reasons its reading noted (kept.spare).
- */
-function keepMarked(system: AuditSystem, c: number, kept: MarkedReadings): void {
-  const { variables } = system.components[c] as Piece;
-  const { lo, hi, evident } = system.scratch;
-  const { reasons, spare } = kept;
-  kept.valid[c] = 1;
-  for (let i = 0; i < variables.length; i++) {
-    const v = variables[i] as number;
-    reasons.lo[v] = spare.lo[v] as number;
-    reasons.hi[v] = spare.hi[v] as number;
-    kept.lo[v] = lo[v] as number;
-    kept.hi[v] = hi[v] as number;
-    kept.marks[v] = evident[v] as number;
-  }
-  kept.readAt[c] = system.scratch.clock;
-}
-
-/**
- * markedReading of whole component c from the fixpoint F its last reading reached (kept.valid), or CUT_SHORT where
- * its propagation stops on its budget or contradicts (F then kept as it was): the caller then reads from nothing, so
- * that a contradiction and the budget are always those of the reading from nothing.
- *
- * Why the same bounds. Propagation (propagateFrom) applies, equation by equation, monotone narrowings (a part's lower
- * bound from the total's lower and the other parts' upper bounds, and so on: tighter inputs never give a looser
- * bound) until none narrows anything; from a box B, where it ends there (not cut short) and consistent, it ends at
- * G = the greatest fixpoint within B, whatever the order: every step from a box containing G gives a box containing G
- * (monotone, and G is a fixpoint), and where it ends is a fixpoint within B, so within G. The same holds from any box X
- * with G within X within B: it then ends at G too. So the reading from nothing (box B', the new values and marks) and
- * this one end at the same bounds G' once both reach their fixpoint, if X, the box this one starts from, is between
- * G' and B'. X is B' on every bound of A and F elsewhere, where A is found as reaudit finds it (reach): S, both
- * bounds of every variable whose box may have changed (a value read again since, scratch.changedAt, or a mark that
- * differs from the one F was read with), then every bound that an equation narrowed (kept.reasons: each bound's
- * equations since it was last set from its box) from a bound of A. X is within B': outside S a box did not change
- * and F lies in it. G' is within X: on A, G' is within B'; outside A, by induction over the narrowings that made F
- * (from nothing, then in each reading since): a bound outside A started at its box, the same in B', which holds G';
- * each narrowing of it was by an equation in its reasons from bounds that are then outside A too (else reach adds it),
- * each holding G' by induction, so the narrowed bound, a monotone function of them, holds G' too (G' is a fixpoint).
- * A reading from nothing that stops on its budget while consistent ends short of G' and would differ: this one is not
- * the reading then only where that one would be cut short, which it cannot know without making it (the documented
- * reading's reaudit takes the same; test/unit/disclosure-audit.test.ts compares both on random documents).
- */
-function fromKeptMarks(
-  system: AuditSystem,
-  c: number,
-  kept: MarkedReadings,
-  wide: Uint8Array,
-): Disclosure[] | undefined | typeof CUT_SHORT {
-  const { variables, equations } = system.components[c] as Piece;
-  const { lo, hi, evident, changedAt } = system.scratch;
-  const { reasons, spare } = kept;
-  const readAt = kept.readAt[c] as number;
-  const stamp = ++kept.stamp;
-  const nodes: number[] = [];
-  for (let i = 0; i < variables.length; i++) {
-    const v = variables[i] as number;
-    documentedBox(system, v, true);
-    wide[i] = boxHi > boxLo ? 1 : 0;
-    lo[v] = kept.lo[v] as number;
-    hi[v] = kept.hi[v] as number;
-    spare.lo[v] = reasons.lo[v] as number;
-    spare.hi[v] = reasons.hi[v] as number;
-    if ((changedAt[v] as number) <= readAt && kept.marks[v] === evident[v]) continue;
-    kept.inSet[v] = stamp;
-    kept.inSetHi[v] = stamp;
-    nodes.push(v << 1, (v << 1) | 1);
-  }
-  const reached = reach(system, kept, nodes, stamp);
-  for (const node of nodes) {
-    const a = node >> 1;
-    documentedBox(system, a, true);
-    if ((node & 1) === 0) {
-      lo[a] = boxLo;
-      spare.lo[a] = 0;
-    } else {
-      hi[a] = boxHi;
-      spare.hi[a] = 0;
-    }
-  }
-  const budget = equations.length * MAX_VISITS_PER_EQUATION;
-  if (!propagateFrom(system, reached, budget, lo, hi, spare) || !lastConverged) return CUT_SHORT;
-  markedReadingsMade.fromKept++;
-  if (nodes.length > 0 && nodes.length < 2 * variables.length) markedReadingsMade.withChanges++;
-  keepMarked(system, c, kept);
-  const found: Disclosure[] = [];
-  pinnedOf(system, variables, wide, found);
-  return found;
+  return disclosedAfterPropagation(system, piece, wide) ?? found;
 }
 
 /** Whether the last readerDisclosures found the component's documented reading contradicting (beyondDocumented). */
@@ -2882,12 +2583,19 @@ function nationallySecondary(system: AuditSystem, component: number): boolean {
  */
 function withoutNational(system: AuditSystem, component: number, known?: ReadonlySet<number>): Disclosure[] {
   const { variables } = system.components[component] as Piece;
-  const { queued, evident, kind } = system.scratch;
+  const { queued, evident, kind, lo, hi } = system.scratch;
   const { national: nationalEquations, pieces } = piecesOf(system, component);
   if (nationalEquations.length === 0) return [];
   const n = variables.length;
-  const marks = marksOf(system, variables, bytesFor('wholeMarks', n));
-  const saved = saveBounds(system, variables, 'whole');
+  const marks = bytesFor('wholeMarks', n);
+  const savedLo = floatsFor('wholeLo', n);
+  const savedHi = floatsFor('wholeHi', n);
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    marks[i] = evident[v] as number;
+    savedLo[i] = lo[v] as number;
+    savedHi[i] = hi[v] as number;
+  }
   const found: Disclosure[] = [];
   // England's equations marked queued, so that propagation never takes them up.
   for (const e of nationalEquations) queued[e] = 1;
@@ -2905,14 +2613,12 @@ function withoutNational(system: AuditSystem, component: number, known?: Readonl
     const wide = bytesFor('wide', size);
     readerBounds(system, piece.variables, 'documented', wide);
     const loose: LooseReading = {};
-    let documented = disclosedAfterPropagation(system, piece, wide);
-    const atFixpoint = documented !== undefined && lastConverged;
-    if (documented === undefined) documented = beyondDocumented(system, piece, loose);
+    const documented = disclosedAfterPropagation(system, piece, wide) ?? beyondDocumented(system, piece, loose);
     // The criterion's reading of the piece beside it (review 35, R35-4). It sets lastContradicted only to add its own
     // contradiction (withCriterion): read from false, kept for the piece's next reading.
     const before = lastContradicted;
     lastContradicted = false;
-    const pinned = withCriterion(system, piece, made, documented, known, loose, atFixpoint) ?? [];
+    const pinned = withCriterion(system, piece, made, documented, known, loose) ?? [];
     const contradicted = lastContradicted;
     lastContradicted = before || contradicted;
     const kept: Disclosure[] = [];
@@ -2924,8 +2630,12 @@ function withoutNational(system: AuditSystem, component: number, known?: Readonl
     reading.found = kept;
   }
   for (const e of nationalEquations) queued[e] = 0;
-  restoreBounds(system, variables, saved);
-  for (let i = 0; i < n; i++) evident[variables[i] as number] = marks[i] as number;
+  for (let i = 0; i < n; i++) {
+    const v = variables[i] as number;
+    evident[v] = marks[i] as number;
+    lo[v] = savedLo[i] as number;
+    hi[v] = savedHi[i] as number;
+  }
   return found;
 }
 
@@ -3497,9 +3207,9 @@ function changedBounds(
  * the equations touching A. In an equation, a part's lower bound is worked out from the total's lower bound and the
  * other parts' upper bounds (its upper bound the other way round), and the total's from the parts' same bound.
  */
-function reach(system: AuditSystem, state: ReachState, nodes: number[], stamp: number): number[] {
+function reach(system: AuditSystem, previous: PreviousAudits, nodes: number[], stamp: number): number[] {
   const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
-  const { inSet, inSetHi, equationSeen, reasons } = state;
+  const { inSet, inSetHi, equationSeen, reasons } = previous;
   const equations: number[] = [];
   const consider = (w: number, upper: number, e: number) => {
     const marks = upper === 1 ? inSetHi : inSet;
