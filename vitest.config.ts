@@ -5,12 +5,20 @@ import { defineConfig } from 'vitest/config';
  * Four projects (https://vitest.dev/guide/projects): `npm run test:unit` is the edit loop (no servers, no browser,
  * under 30 s on two cores), `test:infra` synthesises the CDK app, `test:integration` runs the pipeline, servers and
  * CLI on loopback, `test:e2e` drives Chromium. `npm test` runs all four. test:aws and test:load keep their own
- * configs, which take `base` without the projects.
+ * configs, which take `base` without the projects: the global setup (the run's temporary folders in one folder,
+ * removed at its end: test/support/run-temp-folder.ts) is in `base`, so theirs too (review 42, R42-2).
  */
-export const base: { testTimeout: number; hookTimeout: number; pool: 'forks'; execArgv: string[] } = {
+export const base: {
+  testTimeout: number;
+  hookTimeout: number;
+  pool: 'forks';
+  execArgv: string[];
+  globalSetup: string[];
+} = {
   testTimeout: 60_000,
   hookTimeout: 60_000,
   pool: 'forks',
+  globalSetup: ['test/support/run-temp-folder.ts'],
   // s3rver (the loopback S3 server) makes list continuation tokens with DES, which OpenSSL 3 keeps in its
   // legacy provider. Only the test workers need it; production code never does.
   execArgv: ['--openssl-legacy-provider'],
@@ -33,7 +41,6 @@ export default defineConfig({
   plugins: [react()],
   test: {
     ...shared,
-    globalSetup: ['test/support/run-temp-folder.ts'],
     projects: [
       {
         extends: true,
