@@ -68,3 +68,27 @@ export function englandAndPcnRows(pcnCodes: readonly string[], byPeriod: Record<
     ];
   });
 }
+
+/**
+ * Rollout's rows of the periods given (englandAndPcnRows): each PCN's referrals per period (people referred the same,
+ * one referral a person; no declines; reporting where it referred anyone), `columns` added to each PCN's row (England's
+ * their sum), and England's the PCNs' sums.
+ */
+export function rolloutRows(
+  pcnCodes: readonly string[],
+  byPeriod: Record<string, readonly number[]>,
+  columns: Row = {},
+): Row[] {
+  const pcnRows = (counts: readonly number[]): Row[] =>
+    counts.map((referrals) => ({
+      referrals,
+      people_referred: referrals,
+      declines: 0,
+      ...columns,
+      pcns_reporting: referrals > 0 ? 1 : 0,
+    }));
+  return englandAndPcnRows(
+    pcnCodes,
+    Object.fromEntries(Object.entries(byPeriod).map(([period, counts]) => [period, pcnRows(counts)])),
+  );
+}

@@ -3,7 +3,7 @@ import type { MetricDocument } from '../../functions/contract/index.ts';
 import type { Row } from '../../functions/lib/query-engine.ts';
 import { CATALOGUE } from '../../functions/refresh/catalogue.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
-import { releaseDocuments } from '../support/revisions-release.ts';
+import { periodType, releaseDocuments, rolloutRows } from '../support/revisions-release.ts';
 
 /*
  * Red-team review 21, R21-3: one PCN's history sent late (a PCN of a later wave, onboarded from its first month sent)
@@ -16,36 +16,14 @@ const PCNS = ['U00001', 'U00002', 'U00003', 'U00004'];
 const ROLLOUT = CATALOGUE.find((d) => d.name === 'rollout') as (typeof CATALOGUE)[number];
 
 /**
- * Rollout's rows: each PCN's referrals per period (people referred the same, as one referral a person; no declines),
- * and England's span: a year's months are the months given.
+ * Rollout's rows (test/support/revisions-release.ts; declined_after_referral 0), and England's span: a year's months
+ * are the months given.
  */
 function rollout(byPeriod: Record<string, readonly number[]>): Row[] {
-  const months = Object.keys(byPeriod).filter((p) => !p.includes('/')).length;
-  return Object.entries(byPeriod).flatMap(([period, counts]) => {
-    const row = (level: string, code: string, referrals: number, reporting: number): Row => ({
-      level,
-      code,
-      period_type: period.includes('/') ? 'fy' : 'month',
-      period,
-      referrals,
-      people_referred: referrals,
-      declines: 0,
-      declined_after_referral: 0,
-      pcns_reporting: reporting,
-    });
-    return [
-      {
-        ...row(
-          'national',
-          'ENG',
-          counts.reduce((s, c) => s + c, 0),
-          counts.filter((c) => c > 0).length,
-        ),
-        months: period.includes('/') ? months : 1,
-      },
-      ...counts.map((c, i) => row('pcn', PCNS[i] as string, c, c > 0 ? 1 : 0)),
-    ];
-  });
+  const months = Object.keys(byPeriod).filter((p) => periodType(p) === 'month').length;
+  return rolloutRows(PCNS, byPeriod, { declined_after_referral: 0 }).map((row) =>
+    row.level === 'national' ? { ...row, months: row.period_type === 'fy' ? months : 1 } : row,
+  );
 }
 
 const release = (store: MemoryObjectStore, at: string, previous: ReadonlyMap<string, MetricDocument>, rows: Row[]) =>

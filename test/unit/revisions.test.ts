@@ -14,7 +14,7 @@ import {
   whyHeld,
 } from '../../functions/refresh/revisions.ts';
 import { MemoryObjectStore } from '../support/memory-store.ts';
-import { releaseDocuments } from '../support/revisions-release.ts';
+import { releaseDocuments, rolloutRows as rolloutRowsOf } from '../support/revisions-release.ts';
 
 describe('releasable: the change of an England figure, PCN by PCN', () => {
   it('needs 3 PCNs (threshold rule)', () => {
@@ -310,30 +310,8 @@ describe('an England interval made from the exact rows is withheld while its row
  */
 const ROLLOUT = CATALOGUE.find((d) => d.name === 'rollout') as (typeof CATALOGUE)[number];
 const EQUITY = CATALOGUE.find((d) => d.name === 'equity') as (typeof CATALOGUE)[number];
-/** Rollout's rows of the periods given: each PCN's referrals per period (people referred the same; no declines). */
-function rolloutRows(byPeriod: Record<string, readonly number[]>): Row[] {
-  return Object.entries(byPeriod).flatMap(([period, counts]) => {
-    const row = (level: string, code: string, referrals: number, reporting: number): Row => ({
-      level,
-      code,
-      period_type: period.includes('/') ? 'fy' : 'month',
-      period,
-      referrals,
-      people_referred: referrals,
-      declines: 0,
-      pcns_reporting: reporting,
-    });
-    return [
-      row(
-        'national',
-        'ENG',
-        counts.reduce((s, c) => s + c, 0),
-        counts.filter((c) => c > 0).length,
-      ),
-      ...counts.map((c, i) => row('pcn', PCNS[i] as string, c, c > 0 ? 1 : 0)),
-    ];
-  });
-}
+/** Rollout's rows of the periods given, of the three PCNs (test/support/revisions-release.ts). */
+const rolloutRows = (byPeriod: Record<string, readonly number[]>): Row[] => rolloutRowsOf(PCNS, byPeriod);
 /** Equity's 2025/26 rows for women: each PCN's people referred (the engagement figures 0). */
 function equityRows(people: readonly number[]): Row[] {
   const row = (level: string, code: string, n: number): Row => ({
