@@ -30,16 +30,10 @@ import { EVENTS_TABLE, QUERY_TABLES } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
 import { CATALOGUE, cohortCutoff } from '../../functions/refresh/catalogue.ts';
-import {
-  dataAsOfOn,
-  monthSubmissions,
-  PUBLISHED_THROUGH,
-  SENDING_PCNS,
-  STOPPED_PCNS,
-  stoppedBefore,
-} from '../../functions/refresh/data-as-of.ts';
+import { PUBLISHED_THROUGH } from '../../functions/refresh/data-as-of.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
+import { decidePublishedThrough } from './published-through.ts';
 
 const [data, ...explained] = process.argv.slice(2);
 if (!data) {
@@ -155,17 +149,13 @@ if (until && !PREPARE_STEPS.some((s) => s.name === until)) {
 for (const s of PREPARE_STEPS) {
   if (s.name === PUBLISHED_THROUGH) {
     // The last complete month on today's date, as the refresh decides it (data-as-of.ts).
-    const today = new Date().toISOString().slice(0, 10);
-    await connection.run(`CREATE OR REPLACE TEMP TABLE ${STOPPED_PCNS} AS ${loadSql(`meta/${STOPPED_PCNS}`)}`, [
-      stoppedBefore(today),
-    ]);
-    await connection.run(`CREATE OR REPLACE TEMP VIEW ${SENDING_PCNS} AS ${loadSql(`meta/${SENDING_PCNS}`)}`);
-    const months = (await connection.runAndReadAll(loadSql('meta/data_as_of'))).getRowObjectsJS();
-    const decided = dataAsOfOn(monthSubmissions(months), today);
+    const { decided, statement, params } = await decidePublishedThrough(
+      connection,
+      new Date().toISOString().slice(0, 10),
+    );
     dataAsOf = decided.dataAsOf;
-    await step(s.name, `CREATE OR REPLACE TEMP TABLE ${s.name} AS ${loadSql(`meta/${s.name}`)}`, [
-      decided.lastMonth ?? '0000-00',
-    ]);
+    await step(s.name, statement, params);
+    if (s.name === until) break;
     continue;
   }
   const file = `prepare/${s.name}`;

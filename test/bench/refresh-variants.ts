@@ -16,16 +16,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { QUERY_TABLES } from '../../functions/contract/index.ts';
 import { loadSql } from '../../functions/lib/query-engine.ts';
 import { duckDbView } from '../../functions/lib/table-ddl.ts';
-import {
-  dataAsOfOn,
-  monthSubmissions,
-  PUBLISHED_THROUGH,
-  SENDING_PCNS,
-  STOPPED_PCNS,
-  stoppedBefore,
-} from '../../functions/refresh/data-as-of.ts';
+import { PUBLISHED_THROUGH } from '../../functions/refresh/data-as-of.ts';
 import { defineTrinoFunctions } from '../../functions/refresh/duckdb-engine.ts';
 import { PREPARE_STEPS } from '../../functions/refresh/refresh.ts';
+import { decidePublishedThrough } from './published-through.ts';
 
 const [data, file, roundsText] = process.argv.slice(2);
 if (!data || !file) {
@@ -48,16 +42,8 @@ for (const table of QUERY_TABLES) await connection.run(duckDbView(table, data, t
 if (spec.until) {
   for (const s of PREPARE_STEPS) {
     if (s.name === PUBLISHED_THROUGH) {
-      const today = new Date().toISOString().slice(0, 10);
-      await connection.run(`CREATE OR REPLACE TEMP TABLE ${STOPPED_PCNS} AS ${loadSql(`meta/${STOPPED_PCNS}`)}`, [
-        stoppedBefore(today),
-      ]);
-      await connection.run(`CREATE OR REPLACE TEMP VIEW ${SENDING_PCNS} AS ${loadSql(`meta/${SENDING_PCNS}`)}`);
-      const months = (await connection.runAndReadAll(loadSql('meta/data_as_of'))).getRowObjectsJS();
-      const decided = dataAsOfOn(monthSubmissions(months), today);
-      await connection.run(`CREATE OR REPLACE TEMP TABLE ${s.name} AS ${loadSql(`meta/${s.name}`)}`, [
-        decided.lastMonth ?? '0000-00',
-      ]);
+      const { statement, params } = await decidePublishedThrough(connection, new Date().toISOString().slice(0, 10));
+      await connection.run(statement, params);
     } else {
       await connection.run(
         `CREATE OR REPLACE TEMP ${s.kind === 'view' ? 'VIEW' : 'TABLE'} ${s.name} AS ${loadSql(`prepare/${s.name}`)}`,
