@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, publishGolden, referralEvent, rowFinder, writeEventFiles } from '../support/golden.ts';
+import { publishGolden, referralEvent, rowFinder, tenReferralsAMonth, writeEventFiles } from '../support/golden.ts';
 
 /*
  * Follow-ups dated when their PCN was not in force (red-team review 8, N9). U00002 closes on 31 May 2025 (its system
@@ -29,12 +29,8 @@ const dir = tempDir('follow-ups-out-of-force');
 const docs = new Map<string, MetricDocument>();
 
 beforeAll(async () => {
-  const uploads: Record<string, GoldenEvent[]> = {};
-  for (const pcn of ['U00001', 'U00003', 'U00004'])
-    for (const m of ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09'])
-      uploads[`${pcn}-${m}.csv`] = Array.from({ length: 10 }, (_, i) =>
-        referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i}`),
-      );
+  const months = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09'];
+  const uploads = tenReferralsAMonth({ U00001: months, U00003: months, U00004: months });
   uploads['U00002-2025-05.csv'] = Array.from({ length: 10 }, (_, i) =>
     referralEvent('U00002', `B-${i}`, `2025-05-1${i}`),
   );

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { summaryOf } from '../../functions/contract/summaries.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from '../support/golden.ts';
+import { publishGolden, tenReferralsAMonth, writeEventFiles } from '../support/golden.ts';
 
 /*
  * A PCN closing at the end of the latest month (red-team review 17, the residual of R16-2): six PCNs of 10,000 patients
@@ -26,13 +26,8 @@ const ALL = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '
 const dir = tempDir('projection-closing');
 const docs = new Map<string, MetricDocument>();
 beforeAll(async () => {
-  const uploads: Record<string, GoldenEvent[]> = {};
-  for (const pcn of ['U00001', 'U00002', 'U00003', 'U00004', 'U00005', 'U00006'])
-    for (const m of ALL)
-      uploads[`${pcn}-${m}.csv`] = Array.from({ length: 10 }, (_, i) =>
-        referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i}`),
-      );
-  const files = writeEventFiles(dir.path, uploads);
+  const pcns = ['U00001', 'U00002', 'U00003', 'U00004', 'U00005', 'U00006'];
+  const files = writeEventFiles(dir.path, tenReferralsAMonth(Object.fromEntries(pcns.map((pcn) => [pcn, ALL]))));
   await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-12-05T06:00:00Z'), docs);
 }, 180_000);
 afterAll(() => dir.remove());

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDocument } from '../../functions/contract/index.ts';
 import { summaryOf } from '../../functions/contract/summaries.ts';
 import { tempDir } from '../support/files.ts';
-import { type GoldenEvent, publishGolden, referralEvent, writeEventFiles } from '../support/golden.ts';
+import { publishGolden, tenReferralsAMonth, writeEventFiles } from '../support/golden.ts';
 
 /*
  * Red-team review 8, N7: a rollout year with a second wave. U00001-U00003 send from April 2025; U00004-U00006 join in
@@ -36,13 +36,7 @@ const MONTHS: Record<string, string[]> = {
 const dir = tempDir('projection-waves');
 const docs = new Map<string, MetricDocument>();
 beforeAll(async () => {
-  const uploads: Record<string, GoldenEvent[]> = {};
-  for (const [pcn, months] of Object.entries(MONTHS))
-    for (const m of months)
-      uploads[`${pcn}-${m}.csv`] = Array.from({ length: 10 }, (_, i) =>
-        referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i}`),
-      );
-  const files = writeEventFiles(dir.path, uploads);
+  const files = writeEventFiles(dir.path, tenReferralsAMonth(MONTHS));
   await publishGolden(join(dir.path, 'data'), files, REFERENCE, new Date('2025-12-05T06:00:00Z'), docs);
 }, 180_000);
 afterAll(() => dir.remove());

@@ -144,6 +144,22 @@ export async function ingestAllAccepted(
   expect(summary.receipts.map((r) => r.status)).toEqual(files.map(() => 'accepted'));
 }
 
+/**
+ * For each PCN's months (YYYY-MM): an upload a PCN and month (`<pcn>-<month>.csv`) of ten referrals, one person each,
+ * ids `<pcn>-<month>-<i>` (0 to 9), dated the 10th to the 19th.
+ */
+export function tenReferralsAMonth(
+  monthsByPcn: Readonly<Record<string, readonly string[]>>,
+): Record<string, GoldenEvent[]> {
+  const uploads: Record<string, GoldenEvent[]> = {};
+  for (const [pcn, months] of Object.entries(monthsByPcn))
+    for (const m of months)
+      uploads[`${pcn}-${m}.csv`] = Array.from({ length: 10 }, (_, i) =>
+        referralEvent(pcn, `${pcn}-${m}-${i}`, `${m}-1${i}`),
+      );
+  return uploads;
+}
+
 /** Ten PCNs, U00001 to U00010. */
 export const TEN_PCNS = Array.from({ length: 10 }, (_, i) => `U${String(i + 1).padStart(5, '0')}`);
 
