@@ -13,45 +13,17 @@
 -- region of the year and group, and those counts are added up for every area (rollups), instead of a distinct count
 -- of every person at every level. Only a PCN whose referrals fall in more than one ICB or region in a year (it moved
 -- during the year) has its people counted distinct at each level, since one person can be on both sides of the move.
--- Only people referred (or measured) more than once in a PCN-year are grouped by person_id in every dimension
--- (slow_people, measured_slow): a group's people are its referrals less each person's repeats in it (below), so every
--- other referral is counted by its groups without the id. (This query on the 25% layout, both versions alternated in one
--- process at load 18-23: 1.53-1.65 CPU s before, 1.20-1.25 after; with repeated_people a prepare table, 1.71-1.79
--- before and 1.16-1.29 after at load 33; national, one process at load 8-20, 10.62 and 7.02 (repeated_people 1.41);
--- the same rows; issue 17.)
+-- Only people referred (or measured) more than once in a PCN-year (repeated_people), and every person of a PCN-year
+-- that moved, keep their person_id as a grouping key; every other referral is grouped with a NULL one, so a group's
+-- people are its referrals with a NULL person plus one for each person's row (issue 17).
+-- Each referral's columns are written once (people, measured) and each is read by one grouping (review 42, R42-4:
+-- the cohort rule was written twice, for a pass with person_id and one without; a CTE read twice is made a table by
+-- DuckDB). National and 25% figures: docs/benchmarks.md, sql37.
 
 WITH cohort AS (
   -- The engagement cohort's last referral day (parameter 1; a ? only in a WHERE clause, for Athena): a referral is in
   -- the cohort when it is on or before that day, compared on each row, not joined (issue 17).
   SELECT max(referred_on) AS last_referred FROM episodes WHERE referred_on <= CAST(? AS DATE)
-),
-
--- The referrals of people referred more than once, and of PCN-years that moved, read with their person_id
--- (slow_people, its one reader); every referral is counted in referral_sets from its own pass over the episodes,
--- without it. (Read by three parts, this CTE was made by DuckDB a table of every referral, person_id and all, before
--- any read it: nationally a fifth of this query's operator time. Read apart, each pass reads only its columns:
--- national, in turns in one process on one thread, the same rows; docs/benchmarks.md, sqlw36; issue 17.)
-people AS (
-  SELECT
-    e.pcn_code, e.icb_code, e.region_code, e.fy, e.person_id,
-    -- and the window ends by the PCN's own end of observation (episodes.sql, R26-1)
-    COALESCE(e.referred_on <= c.last_referred, false) AND e.engagement_observed AS in_engagement_cohort,
-    e.engaged, e.connected,
-    COALESCE(CAST(e.imd_decile AS VARCHAR), 'unknown') AS imd_decile,
-    e.ethnicity_group, e.age_band, e.sex
-  FROM episodes AS e
-  CROSS JOIN cohort AS c
-),
-
-measured AS (
-  SELECT
-    pcn_code, icb_code, region_code, fy, person_id,
-    min_by(improved, headline_rank) AS improved,
-    COALESCE(CAST(min(imd_decile) AS VARCHAR), 'unknown') AS imd_decile,
-    min(ethnicity_group) AS ethnicity_group, min(age_band) AS age_band, min(sex) AS sex
-  FROM wellbeing_pairs
-  WHERE referred_on <= CAST(? AS DATE) AND outcome_observed
-  GROUP BY pcn_code, icb_code, region_code, fy, person_id, referral_id
 ),
 
 -- PCN-years whose referrals may fall in more than one ICB or region (moved_pcns; wellbeing pairs are of these referrals).
@@ -61,28 +33,59 @@ moved AS (
   WHERE period_type = 'fy'
 ),
 
--- Engagement and connection are counts of referrals, and people referred are the referrals less each person's
--- repeats in the same group: in a PCN-year that did not move (one ICB and region), a group's people are its referrals
--- less, for each person referred more than once in the PCN-year, their referrals in the group but one. So every
--- referral is counted by its groups without its person_id (referral_groups), and only the referrals of people referred
--- more than once (repeated_people) are grouped by person_id (issue 17: the people referred once were grouped by person_id and
--- joined back to every referral before).
--- Every referral of a PCN-year that did not move, counted in its group of each dimension, grouped straight into the
--- groups of a PCN-year. (Counted first by its groups of every dimension at once, then once per dimension, the first
--- grouping made about 1.2 million cells of 3.4 million referrals nationally, a hash table of eight keys far larger than
--- the 150,000 groups it was then added into: the two groupings cost a third of this query. National, both versions
--- alternated in one process at load 4-10, best of 3: 6.13 -> 5.70 CPU s, medians 6.62 -> 5.92, with the
--- repeated_people read below; refresh-profile.ts with PROFILE_BASELINE at load 8-12: 7.03 -> 6.78; the same rows, 0
--- and 0; issue 17.) One grouping set per dimension, told apart by GROUPING (0: the column is grouped; DuckDB and
--- Trino alike, https://trino.io/docs/current/functions/aggregate.html#grouping), in one pass over the referrals, and
--- the PCN's deprivation quintile joined on the PCN to the grouped rows (every set's, used by the fifth), not to every
--- referral; the counts
--- are sums of 1s and 0s, not count(*) FILTER (DuckDB evaluates each FILTER apart over the whole chunk): each referral
--- was put once per dimension through one hash table before, 16.7 million rows nationally, and counted with FILTERs
--- (issue 17, perfq34).
-referral_sets AS (
+-- Every referral, once, with the engagement cohort's rule, its groups of each dimension, whether its PCN-year moved,
+-- and its person_id only where the person is referred more than once in the PCN-year (repeated_people) or the
+-- PCN-year moved (whose people are counted distinct at each level below); else NULL.
+people AS (
   SELECT
-    p.pcn_code, p.icb_code, p.region_code, p.fy,
+    e.pcn_code, e.icb_code, e.region_code, e.fy,
+    m.pcn_code IS NOT NULL AS moved,
+    CASE WHEN k.person_id IS NOT NULL OR m.pcn_code IS NOT NULL THEN e.person_id END AS person_id,
+    -- and the window ends by the PCN's own end of observation (episodes.sql, R26-1)
+    COALESCE(e.referred_on <= c.last_referred, false) AND e.engagement_observed AS in_engagement_cohort,
+    e.engaged, e.connected,
+    COALESCE(CAST(e.imd_decile AS VARCHAR), 'unknown') AS imd_decile,
+    e.ethnicity_group, e.age_band, e.sex
+  FROM episodes AS e
+  CROSS JOIN cohort AS c
+  LEFT JOIN repeated_people AS k ON k.pcn_code = e.pcn_code AND k.fy = e.fy AND k.person_id = e.person_id
+  LEFT JOIN moved AS m ON m.pcn_code = e.pcn_code AND m.fy = e.fy
+),
+
+-- Each referral measured (its pairs grouped by referral: improved on its headline instrument), as people above.
+measured AS (
+  SELECT
+    s.pcn_code, s.icb_code, s.region_code, s.fy,
+    m.pcn_code IS NOT NULL AS moved,
+    CASE WHEN k.person_id IS NOT NULL OR m.pcn_code IS NOT NULL THEN s.person_id END AS person_id,
+    s.improved, s.imd_decile, s.ethnicity_group, s.age_band, s.sex
+  FROM (
+    SELECT
+      pcn_code, icb_code, region_code, fy, person_id,
+      min_by(improved, headline_rank) AS improved,
+      COALESCE(CAST(min(imd_decile) AS VARCHAR), 'unknown') AS imd_decile,
+      min(ethnicity_group) AS ethnicity_group, min(age_band) AS age_band, min(sex) AS sex
+    FROM wellbeing_pairs
+    WHERE referred_on <= CAST(? AS DATE) AND outcome_observed
+    GROUP BY pcn_code, icb_code, region_code, fy, person_id, referral_id
+  ) AS s
+  -- A person measured on more than one referral in a PCN-year was referred more than once there (a pair is its
+  -- episode's, with the episode's PCN, year and person): among repeated_people.
+  LEFT JOIN repeated_people AS k ON k.pcn_code = s.pcn_code AND k.fy = s.fy AND k.person_id = s.person_id
+  LEFT JOIN moved AS m ON m.pcn_code = s.pcn_code AND m.fy = s.fy
+),
+
+-- One row per PCN (with its ICB and region), year, group of each dimension and person (NULL: the referrals of every
+-- person referred once there, together), with their referrals in it: one grouping set per dimension, told apart by
+-- GROUPING (0: the column is grouped; DuckDB and Trino alike,
+-- https://trino.io/docs/current/functions/aggregate.html#grouping), in one pass over the referrals; the counts are
+-- sums of 1s and 0s, not count(*) FILTER (DuckDB evaluates each FILTER apart over the whole chunk; issue 17, perfq34).
+-- 'pcn_imd_quintile' is the PCN's deprivation quintile, joined on the PCN to the grouped rows (every set's, used by
+-- the fifth), not to every referral: an equality, which DuckDB hash-joins, where a condition on the left side alone in
+-- a LEFT JOIN's ON clause makes it compare every row with every row.
+people_sets AS (
+  SELECT
+    p.pcn_code, p.icb_code, p.region_code, p.fy, p.moved, p.person_id,
     CASE
       WHEN GROUPING(p.imd_decile) = 0 THEN 'imd_decile'
       WHEN GROUPING(p.ethnicity_group) = 0 THEN 'ethnicity_group'
@@ -100,113 +103,41 @@ referral_sets AS (
     CAST(sum(CASE WHEN p.in_engagement_cohort THEN 1 ELSE 0 END) AS BIGINT) AS engagement_cohort,
     CAST(sum(CASE WHEN p.in_engagement_cohort AND p.engaged THEN 1 ELSE 0 END) AS BIGINT) AS engaged,
     CAST(sum(CASE WHEN p.in_engagement_cohort AND p.connected THEN 1 ELSE 0 END) AS BIGINT) AS connected
-  FROM (
-    -- people's columns but person_id (people above)
-    SELECT
-      e.pcn_code, e.icb_code, e.region_code, e.fy,
-      COALESCE(e.referred_on <= c.last_referred, false) AND e.engagement_observed AS in_engagement_cohort,
-      e.engaged, e.connected,
-      COALESCE(CAST(e.imd_decile AS VARCHAR), 'unknown') AS imd_decile,
-      e.ethnicity_group, e.age_band, e.sex
-    FROM episodes AS e
-    CROSS JOIN cohort AS c
-  ) AS p
-  LEFT JOIN moved AS m ON m.pcn_code = p.pcn_code AND m.fy = p.fy
-  WHERE m.pcn_code IS NULL
+  FROM people AS p
   GROUP BY GROUPING SETS (
-    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.imd_decile),
-    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.ethnicity_group),
-    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.age_band),
-    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.sex),
-    (p.pcn_code, p.icb_code, p.region_code, p.fy)
+    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.moved, p.person_id, p.imd_decile),
+    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.moved, p.person_id, p.ethnicity_group),
+    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.moved, p.person_id, p.age_band),
+    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.moved, p.person_id, p.sex),
+    (p.pcn_code, p.icb_code, p.region_code, p.fy, p.moved, p.person_id)
   )
 ),
 
--- 'pcn_imd_quintile' is the PCN's deprivation quintile. (Joined to every row on the PCN alone, as it was joined to
--- every referral before: an equality, which DuckDB hash-joins, where a condition on the left side alone in a LEFT
--- JOIN's ON clause makes it compare every row with every row.)
-referral_groups AS (
+group_people AS (
   SELECT
-    r.pcn_code, r.icb_code, r.region_code, r.fy, r.dimension,
+    r.pcn_code, r.icb_code, r.region_code, r.fy, r.moved, r.person_id, r.dimension,
     CASE
       WHEN r.dimension = 'pcn_imd_quintile' THEN COALESCE(CAST(q.imd_quintile AS VARCHAR), 'unknown')
       ELSE r."group"
     END AS "group",
     r.referrals, r.engagement_cohort, r.engaged, r.connected
-  FROM referral_sets AS r
+  FROM people_sets AS r
   LEFT JOIN pcn_deprivation AS q
     ON q.pcn_code = r.pcn_code
 ),
 
--- The referrals of people referred more than once in a PCN-year that did not move, and every referral of a PCN-year
--- that moved (whose people are counted distinct at each level below).
-slow_people AS (
-  SELECT p.*, m.pcn_code IS NOT NULL AS moved
-  FROM people AS p
-  LEFT JOIN repeated_people AS k ON k.pcn_code = p.pcn_code AND k.fy = p.fy AND k.person_id = p.person_id
-  LEFT JOIN moved AS m ON m.pcn_code = p.pcn_code AND m.fy = p.fy
-  WHERE k.person_id IS NOT NULL OR m.pcn_code IS NOT NULL
-),
-
--- Each of those referrals once per dimension, with its group; 'pcn_imd_quintile' is the PCN's deprivation quintile.
-groups AS (
-  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, in_engagement_cohort, engaged, connected,
-    'imd_decile' AS dimension, imd_decile AS "group"
-  FROM slow_people
-  UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, in_engagement_cohort, engaged, connected,
-    'ethnicity_group' AS dimension, ethnicity_group AS "group"
-  FROM slow_people
-  UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, in_engagement_cohort, engaged, connected,
-    'age_band' AS dimension, age_band AS "group"
-  FROM slow_people
-  UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, in_engagement_cohort, engaged, connected,
-    'sex' AS dimension, sex AS "group"
-  FROM slow_people
-  UNION ALL
-  SELECT p.pcn_code, p.icb_code, p.region_code, p.fy, p.person_id, p.moved, p.in_engagement_cohort, p.engaged,
-    p.connected, 'pcn_imd_quintile' AS dimension, COALESCE(CAST(d.imd_quintile AS VARCHAR), 'unknown') AS "group"
-  FROM slow_people AS p
-  LEFT JOIN pcn_deprivation AS d ON d.pcn_code = p.pcn_code
-),
-
--- One row per person, PCN (with its ICB and region), year and group, with their referrals in it (and, for the PCNs
--- that moved, their figures).
-group_people AS (
-  SELECT
-    pcn_code, icb_code, region_code, fy, moved, dimension, "group", person_id,
-    count(*) AS referrals,
-    count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
-    count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
-    count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected
-  FROM groups
-  GROUP BY pcn_code, icb_code, region_code, fy, moved, dimension, "group", person_id
-),
-
 -- Counted once per PCN, ICB, region, year and group (PCNs that did not move): each group's referrals, less each
--- person's repeats in it; then added up for every area.
+-- person's repeats in it (a person's row is one person, however many of their referrals it holds); then added up for
+-- every area.
 group_counts AS (
   SELECT
     pcn_code, icb_code, region_code, fy, dimension, "group",
-    sum(people_referred) AS people_referred,
+    sum(CASE WHEN person_id IS NULL THEN referrals ELSE 1 END) AS people_referred,
     sum(engagement_cohort) AS engagement_cohort,
     sum(engaged) AS engaged,
     sum(connected) AS connected
-  FROM (
-    SELECT pcn_code, icb_code, region_code, fy, dimension, "group",
-      referrals AS people_referred, engagement_cohort, engaged, connected
-    FROM referral_groups
-
-    UNION ALL
-
-    -- a person's repeats in a group, taken off its people referred
-    SELECT pcn_code, icb_code, region_code, fy, dimension, "group",
-      1 - referrals AS people_referred, 0 AS engagement_cohort, 0 AS engaged, 0 AS connected
-    FROM group_people
-    WHERE NOT moved AND referrals > 1
-  ) AS c
+  FROM group_people
+  WHERE NOT moved
   GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group"
 ),
 
@@ -255,15 +186,12 @@ referrals AS (
   GROUP BY 1, 2, 3, 4, 5
 ),
 
--- Wellbeing as the referrals above: a group's people measured are its referrals measured less each person's repeats in
--- it, and its people improved its referrals improved less each person's improved repeats (a person improved on any of
--- their referrals in the group is one person improved); only people measured on more than one referral in a PCN-year
--- are grouped by person_id.
--- Each referral measured, counted in its group of each dimension (pcn_imd_quintile is not published for wellbeing),
--- in a grouping set per dimension as referral_sets.
-measured_groups_counted AS (
+-- Wellbeing as the referrals above: a group's people measured are its referrals measured with a NULL person plus one
+-- for each person's row, and its people improved likewise (a person improved on any of their referrals in the group
+-- is one person improved); pcn_imd_quintile is not published for wellbeing.
+measured_people AS (
   SELECT
-    s.pcn_code, s.icb_code, s.region_code, s.fy,
+    s.pcn_code, s.icb_code, s.region_code, s.fy, s.moved, s.person_id,
     CASE
       WHEN GROUPING(s.imd_decile) = 0 THEN 'imd_decile'
       WHEN GROUPING(s.ethnicity_group) = 0 THEN 'ethnicity_group'
@@ -279,76 +207,23 @@ measured_groups_counted AS (
     count(*) AS referrals,
     CAST(sum(CASE WHEN s.improved THEN 1 ELSE 0 END) AS BIGINT) AS improved
   FROM measured AS s
-  LEFT JOIN moved AS m ON m.pcn_code = s.pcn_code AND m.fy = s.fy
-  WHERE m.pcn_code IS NULL
   GROUP BY GROUPING SETS (
-    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.imd_decile),
-    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.ethnicity_group),
-    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.age_band),
-    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.sex)
+    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.moved, s.person_id, s.imd_decile),
+    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.moved, s.person_id, s.ethnicity_group),
+    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.moved, s.person_id, s.age_band),
+    (s.pcn_code, s.icb_code, s.region_code, s.fy, s.moved, s.person_id, s.sex)
   )
-),
-
--- A person measured on more than one referral in a PCN-year was referred more than once there (a pair is its
--- episode's, with the episode's PCN, year and person): their referrals measured are among those of repeated_people,
--- read here instead of grouping every referral measured by person again. A person of repeated_people measured once in
--- the year has one referral in each of their groups, which takes nothing off (referrals > 1 below).
-measured_slow AS (
-  SELECT s.*, false AS moved
-  FROM measured AS s
-  INNER JOIN repeated_people AS k ON k.pcn_code = s.pcn_code AND k.fy = s.fy AND k.person_id = s.person_id
-  LEFT JOIN moved AS m ON m.pcn_code = s.pcn_code AND m.fy = s.fy
-  WHERE m.pcn_code IS NULL
-
-  UNION ALL
-
-  SELECT s.*, true AS moved
-  FROM measured AS s
-  INNER JOIN moved AS m ON m.pcn_code = s.pcn_code AND m.fy = s.fy
-),
-
-measured_groups AS (
-  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, improved, 'imd_decile' AS dimension, imd_decile AS "group"
-  FROM measured_slow
-  UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, improved, 'ethnicity_group' AS dimension, ethnicity_group AS "group"
-  FROM measured_slow
-  UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, improved, 'age_band' AS dimension, age_band AS "group"
-  FROM measured_slow
-  UNION ALL
-  SELECT pcn_code, icb_code, region_code, fy, person_id, moved, improved, 'sex' AS dimension, sex AS "group"
-  FROM measured_slow
-),
-
-measured_people AS (
-  SELECT
-    pcn_code, icb_code, region_code, fy, moved, dimension, "group", person_id,
-    count(*) AS referrals,
-    count(*) FILTER (WHERE improved) AS improved
-  FROM measured_groups
-  GROUP BY pcn_code, icb_code, region_code, fy, moved, dimension, "group", person_id
 ),
 
 measured_counts AS (
   SELECT
     pcn_code, icb_code, region_code, fy, dimension, "group",
-    sum(wellbeing_people) AS wellbeing_people,
-    sum(wellbeing_improved) AS wellbeing_improved
-  FROM (
-    SELECT pcn_code, icb_code, region_code, fy, dimension, "group",
-      referrals AS wellbeing_people, improved AS wellbeing_improved
-    FROM measured_groups_counted
-
-    UNION ALL
-
-    -- a person's repeats in a group, taken off its people measured and improved
-    SELECT pcn_code, icb_code, region_code, fy, dimension, "group",
-      1 - referrals AS wellbeing_people,
-      CASE WHEN improved > 0 THEN 1 - improved ELSE 0 END AS wellbeing_improved
-    FROM measured_people
-    WHERE NOT moved AND referrals > 1
-  ) AS c
+    sum(CASE WHEN person_id IS NULL THEN referrals ELSE 1 END) AS wellbeing_people,
+    sum(
+      CASE WHEN person_id IS NULL THEN improved WHEN improved > 0 THEN 1 ELSE 0 END
+    ) AS wellbeing_improved
+  FROM measured_people
+  WHERE NOT moved
   GROUP BY pcn_code, icb_code, region_code, fy, dimension, "group"
 ),
 

@@ -23,30 +23,33 @@ WITH places AS (
   GROUP BY p.pcn_code, p.fy
 ),
 
--- A ? parameter only in a WHERE clause (Athena): the referral days of the engagement cohort, joined as a flag.
-cohorts AS (
+-- A ? parameter only in a WHERE clause (Athena): the engagement cohort's last referral day, compared on each row (as
+-- equity.sql), not the cohort's referral days joined to every episode as a flag (a second pass over the episodes and a
+-- join; issue 17, sql37).
+cohort AS (
+  SELECT max(referred_on) AS last_referred FROM episodes WHERE referred_on <= CAST(? AS DATE)
+),
+
+-- The counts are sums of 1s and 0s, not count(*) FILTER (DuckDB evaluates each FILTER apart over the whole chunk:
+-- issue 17, perfq34).
+care AS (
   SELECT
     e.pcn_code,
     e.fy,
-    e.engaged,
-    e.connected,
-    -- and the window ends by the PCN's own end of observation (episodes.sql, R26-1)
-    g.referred_on IS NOT NULL AND e.engagement_observed AS in_engagement_cohort
-  FROM episodes AS e
-  LEFT JOIN (SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS g
-    ON g.referred_on = e.referred_on
-),
-
-care AS (
-  SELECT
-    pcn_code,
-    fy,
     count(*) AS referrals,
-    count(*) FILTER (WHERE in_engagement_cohort) AS engagement_cohort,
-    count(*) FILTER (WHERE in_engagement_cohort AND engaged) AS engaged,
-    count(*) FILTER (WHERE in_engagement_cohort AND connected) AS connected
-  FROM cohorts
-  GROUP BY pcn_code, fy
+    -- the engagement cohort: its window ends by the PCN's own end of observation too (episodes.sql, R26-1)
+    CAST(sum(CASE WHEN e.referred_on <= c.last_referred AND e.engagement_observed THEN 1 ELSE 0 END) AS BIGINT)
+      AS engagement_cohort,
+    CAST(
+      sum(CASE WHEN e.referred_on <= c.last_referred AND e.engagement_observed AND e.engaged THEN 1 ELSE 0 END) AS BIGINT
+    ) AS engaged,
+    CAST(
+      sum(CASE WHEN e.referred_on <= c.last_referred AND e.engagement_observed AND e.connected THEN 1 ELSE 0 END)
+        AS BIGINT
+    ) AS connected
+  FROM episodes AS e
+  CROSS JOIN cohort AS c
+  GROUP BY e.pcn_code, e.fy
 ),
 
 headline AS (
