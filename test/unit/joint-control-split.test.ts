@@ -191,6 +191,6 @@ describe('controlAgainByYear, each year controlled on its own', () => {
     expect(controlled).toBeGreaterThan(150);
     expect(changed).toBeGreaterThan(50);
     expect(stars).toBeGreaterThan(1000);
-    console.log(`${controlled} rounds, ${changed} changed, ${stars} \`*\``);
-  });
+    // 150 documents controlled up to ten times each took 10 to 20 s at load 12: its time is not what it asserts.
+  }, 300_000);
 });
