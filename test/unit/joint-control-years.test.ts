@@ -99,16 +99,18 @@ describe('controlAgainByYear', () => {
       ['P3', '2025/26', 40, 15],
     ]);
     expect(second.published).toEqual(control(rows, undefined, imposed).published);
-    // The whole document first; then 2025/26's four rows, its referrals alone (declines are not joined to them).
+    // The whole document first, each year on its own; then 2025/26's four rows, its referrals alone (declines are not
+    // joined to them).
     expect(calls).toEqual([
-      { rows: 8, counts: ['referrals', 'declines'] },
+      { rows: 4, counts: ['referrals', 'declines'] },
+      { rows: 4, counts: ['referrals', 'declines'] },
       { rows: 4, counts: ['referrals'] },
     ]);
     // 2024/25's rows are those published before, not made again.
     for (let i = 0; i < 4; i++) expect(second.published[i]).toBe(first.published[i]);
     // Nothing newly imposed: the same result, no control.
     expect(again(imposed)).toBe(second);
-    expect(calls).toHaveLength(2);
+    expect(calls).toHaveLength(3);
   });
 
   it('controls a year whole where a row of it is withheld', () => {
@@ -127,8 +129,13 @@ describe('controlAgainByYear', () => {
     });
     again(new Set());
     const second = again(new Set(['referrals|pcn|P1|fy|2025/26|']));
-    // The columns alone first (their rows withheld now), then the year whole; its PCN rows left out.
-    expect(calls).toEqual([['referrals', 'declines'], ['referrals'], ['referrals', 'declines']]);
+    // Each year whole first; the columns alone (their rows withheld now), then the year whole; its PCN rows left out.
+    expect(calls).toEqual([
+      ['referrals', 'declines'],
+      ['referrals', 'declines'],
+      ['referrals'],
+      ['referrals', 'declines'],
+    ]);
     expect(second.published.map((r) => `${r.code} ${r.period}`)).toEqual([
       'I 2024/25',
       'P1 2024/25',
