@@ -3455,32 +3455,58 @@ export function nearestVariable(
  *
  * A search may name a narrower score (`within`: a score only where `score` gives one, and then the same, as
  * protectComponent's unsealing counts within its counts): `score`'s best is then its answer where `within` scores it
- * too (no variable `within` scores is nearer, and none at that distance is lower: each is one of `score`'s), else the
- * search is made alone; and none where `score` reaches none. So `within`'s many cells (a `*` that would seal an
- * equation, costly to work out) are asked only of the few variables found.
+ * too (no variable `within` scores is nearer, and none at that distance is lower: each is one of `score`'s), and none
+ * where `score` reaches none; so `within` (whether a count's `*` would seal an equation, costly to work out) is asked
+ * only of the variables found. Elsewhere the search is made alone, the first few times, then by `within`'s own search
+ * at once (asked of `score`'s variables only), kept while the same `within` is asked in the component.
  */
 export function nearestFinder(
   system: AuditSystem,
   score: (variable: number) => number | undefined,
   skip?: readonly number[],
-  /** Which of the finders in use at once this is (each keeps its own arrays): 0, 1, 2. */
+  /** Which of the finders in use at once this is (each keeps its own arrays): 0, 1, ... */
   slot = 0,
 ): (from: number, within?: (variable: number) => number | undefined) => number | undefined {
   let searches = 0;
   let labels: NearestLabels | undefined;
   let component = -1;
+  // The narrower score's own search at once, made where `score`'s nearest is often not one of its own (a count whose
+  // `*` would seal an equation): after ALONE_SEARCHES such searches made alone in the component.
+  let narrower: ((variable: number) => number | undefined) | undefined;
+  let narrowerLabels: NearestLabels | undefined;
+  let narrowerSearches = 0;
   return (from, within) => {
     const c = system.componentOf[from] as number;
     if (labels === undefined || c !== component) {
       searches++;
       if (searches <= ALONE_SEARCHES || c < 0) return nearestVariable(system, from, within ?? score, skip);
       component = c;
-      labels = nearestLabels(system, c, score, skip, slot);
+      labels = nearestLabels(system, c, score, skip, 2 * slot);
+      narrowerLabels = undefined;
+      narrowerSearches = 0;
     }
     const best = labels.nearest(from);
-    if (best === NOT_READ || (within !== undefined && best !== undefined && within(best) === undefined))
-      return nearestVariable(system, from, within ?? score, skip);
-    return best;
+    if (best === NOT_READ) return nearestVariable(system, from, within ?? score, skip);
+    if (within === undefined || best === undefined || within(best) !== undefined) return best;
+    if (narrower !== within) {
+      narrower = within;
+      narrowerLabels = undefined;
+      narrowerSearches = 0;
+    }
+    if (narrowerLabels === undefined) {
+      narrowerSearches++;
+      if (narrowerSearches <= ALONE_SEARCHES) return nearestVariable(system, from, within, skip);
+      // `within` asked only where `score` gives a number (the same variables: it scores none of the others).
+      narrowerLabels = nearestLabels(
+        system,
+        c,
+        (v) => (score(v) === undefined ? undefined : within(v)),
+        skip,
+        2 * slot + 1,
+      );
+    }
+    const nearest = narrowerLabels.nearest(from);
+    return nearest === NOT_READ ? nearestVariable(system, from, within, skip) : nearest;
   };
 }
 
