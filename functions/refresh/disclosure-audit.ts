@@ -3434,17 +3434,25 @@ export function nearestVariable(
         }
       }
     }
-    if (best !== undefined) return best;
+    if (best !== undefined) {
+      lastSearched = tail;
+      return best;
+    }
   }
+  lastSearched = tail;
   return undefined;
 }
+
+/** How many variables the last nearestVariable reached (nearestFinder weighs its searches by them). */
+let lastSearched = 0;
 
 /**
  * nearestVariable(system, from, score, skip) for many `from` of one component, with `score` fixed (issue 17: the
  * publisher searches from every cell a reader recovers, up to hundreds a round in a national component of tens of
  * thousands of cells, and a search that finds nothing near crosses the whole component: nationally a third of
- * cof_community's CPU). The first few searches are made one by one; after them the component is searched once from
- * every variable with a score at the same time, each variable reached keeping the best of the nearest ones (the lowest
+ * cof_community's CPU). Searches are made one by one until they have reached as many variables as the component
+ * has (where targets are near, each reaches few); after them the component is searched once from every variable with
+ * a score at the same time, each variable reached keeping the best of the nearest ones (the lowest
  * score, ties the lowest variable: `label`), and each later search is read from there. Why that is nearestVariable's
  * answer: a variable u whose nearest scored variables are at distance d reaches them through the variables sharing an
  * equation with it at distance d - 1, whose nearest are at d - 1 (a shortest path's next variable), and each of those
@@ -3457,8 +3465,9 @@ export function nearestVariable(
  * protectComponent's unsealing counts within its counts): `score`'s best is then its answer where `within` scores it
  * too (no variable `within` scores is nearer, and none at that distance is lower: each is one of `score`'s), and none
  * where `score` reaches none; so `within` (whether a count's `*` would seal an equation, costly to work out) is asked
- * only of the variables found. Elsewhere the search is made alone, the first few times, then by `within`'s own search
- * at once (asked of `score`'s variables only), kept while the same `within` is asked in the component.
+ * only of the variables found. Elsewhere the search is made alone, as long as such searches have reached fewer
+ * variables than the component has, then by `within`'s own search at once (asked of `score`'s variables only), kept
+ * while the same `within` is asked in the component.
  */
 export function nearestFinder(
   system: AuditSystem,
@@ -3467,23 +3476,33 @@ export function nearestFinder(
   /** Which of the finders in use at once this is (each keeps its own arrays): 0, 1, ... */
   slot = 0,
 ): (from: number, within?: (variable: number) => number | undefined) => number | undefined {
-  let searches = 0;
+  // The variables the searches made alone in the component reached so far (for `score`, for `within`): a search at once
+  // is made where they reach the component's size (a search at once reads each variable about once).
+  let searched = 0;
   let labels: NearestLabels | undefined;
   let component = -1;
   // The narrower score's own search at once, made where `score`'s nearest is often not one of its own (a count whose
-  // `*` would seal an equation): after ALONE_SEARCHES such searches made alone in the component.
+  // `*` would seal an equation): once such searches made alone have reached the component's size too.
   let narrower: ((variable: number) => number | undefined) | undefined;
   let narrowerLabels: NearestLabels | undefined;
-  let narrowerSearches = 0;
+  let narrowerSearched = 0;
   return (from, within) => {
     const c = system.componentOf[from] as number;
-    if (labels === undefined || c !== component) {
-      searches++;
-      if (searches <= ALONE_SEARCHES || c < 0) return nearestVariable(system, from, within ?? score, skip);
+    if (c !== component) {
       component = c;
-      labels = nearestLabels(system, c, score, skip, 2 * slot);
+      labels = undefined;
+      searched = 0;
       narrowerLabels = undefined;
-      narrowerSearches = 0;
+      narrowerSearched = 0;
+    }
+    const size = c < 0 ? 0 : (system.components[c] as Piece).variables.length;
+    if (labels === undefined) {
+      if (c < 0 || searched < size) {
+        const found = nearestVariable(system, from, within ?? score, skip);
+        searched += lastSearched;
+        return found;
+      }
+      labels = nearestLabels(system, c, score, skip, 2 * slot);
     }
     const best = labels.nearest(from);
     if (best === NOT_READ) return nearestVariable(system, from, within ?? score, skip);
@@ -3491,11 +3510,14 @@ export function nearestFinder(
     if (narrower !== within) {
       narrower = within;
       narrowerLabels = undefined;
-      narrowerSearches = 0;
+      narrowerSearched = 0;
     }
     if (narrowerLabels === undefined) {
-      narrowerSearches++;
-      if (narrowerSearches <= ALONE_SEARCHES) return nearestVariable(system, from, within, skip);
+      if (narrowerSearched < size) {
+        const found = nearestVariable(system, from, within, skip);
+        narrowerSearched += lastSearched;
+        return found;
+      }
       // `within` asked only where `score` gives a number (the same variables: it scores none of the others).
       narrowerLabels = nearestLabels(
         system,
@@ -3509,9 +3531,6 @@ export function nearestFinder(
     return nearest === NOT_READ ? nearestVariable(system, from, within, skip) : nearest;
   };
 }
-
-/** How many searches nearestFinder makes one by one before it searches from every scored variable at once. */
-const ALONE_SEARCHES = 2;
 
 /** nearestFinder's search from every scored variable of a component (nearestLabels). */
 interface NearestLabels {
