@@ -3434,9 +3434,219 @@ export function nearestVariable(
         }
       }
     }
-    if (best !== undefined) return best;
+    if (best !== undefined) {
+      lastSearched = tail;
+      return best;
+    }
   }
+  lastSearched = tail;
   return undefined;
+}
+
+/** How many variables the last nearestVariable reached (nearestFinder weighs its searches by them). */
+let lastSearched = 0;
+
+/**
+ * nearestVariable(system, from, score, skip) for many `from` of one component, with `score` fixed (issue 17: the
+ * publisher searches from every cell a reader recovers, up to hundreds a round in a national component of tens of
+ * thousands of cells, and a search that finds nothing near crosses the whole component: nationally a third of
+ * cof_community's CPU). Searches are made one by one until they have reached as many variables as the component
+ * has (where targets are near, each reaches few); after them the component is searched once from every variable with
+ * a score at the same time, each variable reached keeping the best of the nearest ones (the lowest
+ * score, ties the lowest variable: `label`), and each later search is read from there. Why that is nearestVariable's
+ * answer: a variable u whose nearest scored variables are at distance d reaches them through the variables sharing an
+ * equation with it at distance d - 1, whose nearest are at d - 1 (a shortest path's next variable), and each of those
+ * nearest is at distance d from u; so u's best is the best of those neighbours' bests, worked out a distance at a time,
+ * each equation once (at the least distance of its variables: its others are then at most one more). A `from` with a
+ * score of its own is searched alone (nearestVariable never counts the variable it starts from). `score` must give the
+ * same for a variable each time it is asked (protectComponent's are fixed within a round).
+ *
+ * A search may name a narrower score (`within`: a score only where `score` gives one, and then the same, as
+ * protectComponent's unsealing counts within its counts): `score`'s best is then its answer where `within` scores it
+ * too (no variable `within` scores is nearer, and none at that distance is lower: each is one of `score`'s), and none
+ * where `score` reaches none; so `within` (whether a count's `*` would seal an equation, costly to work out) is asked
+ * only of the variables found. Elsewhere the search is made alone, as long as such searches have reached fewer
+ * variables than the component has, then by `within`'s own search at once (asked of `score`'s variables only), kept
+ * while the same `within` is asked in the component.
+ */
+export function nearestFinder(
+  system: AuditSystem,
+  score: (variable: number) => number | undefined,
+  skip?: readonly number[],
+  /** Which of the finders in use at once this is (each keeps its own arrays): 0, 1, ... */
+  slot = 0,
+): (from: number, within?: (variable: number) => number | undefined) => number | undefined {
+  // The variables the searches made alone in the component reached so far (for `score`, for `within`): a search at once
+  // is made where they reach the component's size (a search at once reads each variable about once).
+  let searched = 0;
+  let labels: NearestLabels | undefined;
+  let component = -1;
+  // The narrower score's own search at once, made where `score`'s nearest is often not one of its own (a count whose
+  // `*` would seal an equation): once such searches made alone have reached the component's size too.
+  let narrower: ((variable: number) => number | undefined) | undefined;
+  let narrowerLabels: NearestLabels | undefined;
+  let narrowerSearched = 0;
+  return (from, within) => {
+    const c = system.componentOf[from] as number;
+    if (c !== component) {
+      component = c;
+      labels = undefined;
+      searched = 0;
+      narrowerLabels = undefined;
+      narrowerSearched = 0;
+    }
+    const size = c < 0 ? 0 : (system.components[c] as Piece).variables.length;
+    if (labels === undefined) {
+      if (c < 0 || searched < size) {
+        const found = nearestVariable(system, from, within ?? score, skip);
+        searched += lastSearched;
+        return found;
+      }
+      labels = nearestLabels(system, c, score, skip, 2 * slot);
+    }
+    const best = labels.nearest(from);
+    if (best === NOT_READ) return nearestVariable(system, from, within ?? score, skip);
+    if (within === undefined || best === undefined || within(best) !== undefined) return best;
+    if (narrower !== within) {
+      narrower = within;
+      narrowerLabels = undefined;
+      narrowerSearched = 0;
+    }
+    if (narrowerLabels === undefined) {
+      if (narrowerSearched < size) {
+        const found = nearestVariable(system, from, within, skip);
+        narrowerSearched += lastSearched;
+        return found;
+      }
+      // `within` asked only where `score` gives a number (the same variables: it scores none of the others).
+      narrowerLabels = nearestLabels(
+        system,
+        c,
+        (v) => (score(v) === undefined ? undefined : within(v)),
+        skip,
+        2 * slot + 1,
+      );
+    }
+    const nearest = narrowerLabels.nearest(from);
+    return nearest === NOT_READ ? nearestVariable(system, from, within, skip) : nearest;
+  };
+}
+
+/** nearestFinder's search from every scored variable of a component (nearestLabels). */
+interface NearestLabels {
+  /** The nearest scored variable from `from` (undefined: none reached), or NOT_READ where it must be searched alone. */
+  nearest(from: number): number | undefined;
+}
+/** NearestLabels' answer where a search must be made alone. */
+const NOT_READ = -1;
+
+/**
+ * nearestLabels' arrays by position in the searched component (grown to the largest met), one set per `slot` (a finder
+ * for each score of protectComponent's round is in use at once), with the search using them now (`owner`).
+ */
+interface LabelArrays {
+  owner: number;
+  /** Per position: its distance (-1: not reached), its best nearest scored variable, and the score of a scored one. */
+  distance: Int32Array;
+  label: Int32Array;
+  scores: Float64Array;
+}
+const labelArrays: LabelArrays[] = [];
+let labelOwners = 0;
+/** Per system, each variable's position in its component's variables (made when first asked for). */
+const positions = new WeakMap<AuditSystem, Int32Array>();
+
+function positionsOf(system: AuditSystem): Int32Array {
+  let at = positions.get(system);
+  if (at === undefined) {
+    at = new Int32Array(system.rowOf.length);
+    for (const { variables } of system.components)
+      for (let i = 0; i < variables.length; i++) at[variables[i] as number] = i;
+    positions.set(system, at);
+  }
+  return at;
+}
+
+function nearestLabels(
+  system: AuditSystem,
+  component: number,
+  score: (variable: number) => number | undefined,
+  skip: readonly number[] | undefined,
+  slot: number,
+): NearestLabels {
+  const { variables } = system.components[component] as AuditSystem['components'][number];
+  const m = variables.length;
+  let arrays = labelArrays[slot];
+  if (arrays === undefined || arrays.distance.length < m) {
+    const size = Math.max(m, 2 * (arrays?.distance.length ?? 32));
+    arrays = { owner: 0, distance: new Int32Array(size), label: new Int32Array(size), scores: new Float64Array(size) };
+    labelArrays[slot] = arrays;
+  }
+  const mine = ++labelOwners;
+  arrays.owner = mine;
+  const { distance, label, scores } = arrays;
+  const position = positionsOf(system);
+  const { equationStart, equationVariables, equationsOfStart, equationsOfList } = system;
+  // The scratch's equation marks and queue serve this search (none other runs during it).
+  const { visitedEquations, reached } = system.scratch;
+  const equationStamp = ++system.scratch.stamp;
+  if (skip !== undefined) for (const e of skip) visitedEquations[e] = equationStamp;
+  distance.fill(-1, 0, m);
+  let tail = 0;
+  for (let i = 0; i < m; i++) {
+    const v = variables[i] as number;
+    const value = score(v);
+    if (value === undefined) continue;
+    distance[i] = 0;
+    label[i] = v;
+    scores[i] = value;
+    reached[tail++] = v;
+  }
+  // Whether scored variable a (a label) comes before b: the lower score, ties the lower variable.
+  const better = (a: number, b: number) => {
+    const sa = scores[position[a] as number] as number;
+    const sb = scores[position[b] as number] as number;
+    return sa < sb || (sa === sb && a < b);
+  };
+  let head = 0;
+  for (let d = 0; head < tail; d++) {
+    for (const end = tail; head < end; head++) {
+      const at = reached[head] as number;
+      for (let j = equationsOfStart[at] as number; j < (equationsOfStart[at + 1] as number); j++) {
+        const e = equationsOfList[j] as number;
+        if (visitedEquations[e] === equationStamp) continue;
+        visitedEquations[e] = equationStamp;
+        // The best of the equation's variables at distance d (`at` is one), then given to those at d + 1.
+        let best = label[position[at] as number] as number;
+        const first = equationStart[e] as number;
+        const last = equationStart[e + 1] as number;
+        for (let i = first; i < last; i++) {
+          const p = position[equationVariables[i] as number] as number;
+          if (distance[p] === d && better(label[p] as number, best)) best = label[p] as number;
+        }
+        for (let i = first; i < last; i++) {
+          const v = equationVariables[i] as number;
+          const p = position[v] as number;
+          if (distance[p] === -1) {
+            distance[p] = d + 1;
+            label[p] = best;
+            reached[tail++] = v;
+          } else if (distance[p] === d + 1 && better(best, label[p] as number)) label[p] = best;
+        }
+      }
+    }
+  }
+  return {
+    nearest: (from) => {
+      // The arrays serve a later search now, or `from` has a score of its own (not its own nearest): searched alone.
+      if (arrays.owner !== mine) return NOT_READ;
+      const p = position[from] as number;
+      // Not reached from any scored variable: none is reached from it (in its piece, where equations are skipped).
+      if (distance[p] === -1) return undefined;
+      if (distance[p] === 0) return NOT_READ;
+      return label[p] as number;
+    },
+  };
 }
 
 /** The cells that one equation read alone pins (equationDisclosures). */

@@ -23,6 +23,7 @@ import {
   looselySecondary,
   narrowedEquations,
   nationalEquationsOf,
+  nearestFinder,
   nearestVariable,
   type Partition,
   PRIMARY_SUPPRESSED,
@@ -1632,20 +1633,24 @@ function protectComponent(
     // widening made zeros `*` in one: the joint control of rollout, referral_sources and cof_person ran for hours;
     // review 25, R25-5: the same target as searching from each).
     const searchedFrom: number[] = [];
+    // Each score's searches of the round made by one finder (nearestFinder: the same targets as nearestVariable's).
+    // The unsealing counts are counts (their score the count's): found among the nearest counts (issue 17: whether a
+    // count's `*` would seal an equation, asked of every count of a national component, was most of a search at once).
+    const nearestCount = nearestFinder(system, publishedCountNow, piece, 0);
+    const nearestZero = nearestFinder(system, zeroBelowEngland, piece, 1);
     for (const disclosure of found) {
       const { variable } = disclosure;
       const unsealingLeft =
         piece !== undefined ||
         searchedFrom.length === 0 ||
         searchedFrom.some((v) => v !== variable && unsealingNow(v) !== undefined);
-      let target = unsealingLeft ? nearestVariable(system, variable, unsealingNow, piece) : undefined;
+      let target = unsealingLeft ? nearestCount(variable, unsealingNow) : undefined;
       if (target === undefined) {
         searchedFrom.push(variable);
-        target = nearestVariable(system, variable, publishedCountNow, piece);
+        target = nearestCount(variable);
       }
       // Within a piece, its nearest zero below England (a `*` there adds a part that the piece no longer pins).
-      if (target === undefined && piece !== undefined)
-        target = nearestVariable(system, variable, zeroBelowEngland, piece);
+      if (target === undefined && piece !== undefined) target = nearestZero(variable);
       if (target !== undefined) targets.add(target);
       // The component is connected: where one disclosure has no count near it, none has (pieces are not).
       else if (piece === undefined) break;
