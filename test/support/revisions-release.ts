@@ -50,9 +50,14 @@ export const periodType = (period: string) => (period.includes('/') ? 'fy' : 'mo
  * England's row (the sum of the PCNs' numeric figures) and the PCNs' rows (`pcnCodes`, in order) of each period, each
  * PCN's figures as given.
  */
-export function englandAndPcnRows(pcnCodes: readonly string[], byPeriod: Record<string, readonly Row[]>): Row[] {
+export function englandAndPcnRows(
+  pcnCodes: readonly string[],
+  byPeriod: Record<string, readonly Row[]>,
+  /** England's figures before the PCNs' are added (a period without PCNs publishes these). @default none */
+  englandFrom: Row = {},
+): Row[] {
   return Object.entries(byPeriod).flatMap(([period, pcns]) => {
-    const england: Row = { level: 'national', code: 'ENG', period_type: periodType(period), period };
+    const england: Row = { level: 'national', code: 'ENG', period_type: periodType(period), period, ...englandFrom };
     for (const pcn of pcns)
       for (const [column, value] of Object.entries(pcn))
         if (typeof value === 'number') england[column] = ((england[column] as number | undefined) ?? 0) + value;
@@ -90,5 +95,7 @@ export function rolloutRows(
   return englandAndPcnRows(
     pcnCodes,
     Object.fromEntries(Object.entries(byPeriod).map(([period, counts]) => [period, pcnRows(counts)])),
+    // England's counts start at 0, so a period without PCNs publishes zeros, as the helpers this replaced did (R43-7).
+    { referrals: 0, people_referred: 0, declines: 0, pcns_reporting: 0 },
   );
 }
