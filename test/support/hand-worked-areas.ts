@@ -17,6 +17,25 @@ export const SEALED_ICB_PARENT: Readonly<Record<string, string>> = {
   W2: 'J1',
 };
 
+/**
+ * Seven PCNs in three ICBs and two regions, as the joint control's unit tests work them by hand: England = R1 + R2;
+ * R1 = I1 + I2; R2 = I3; I1 = P1 + P2 + P3; I2 = P4 + P5; I3 = P6 + P7. Each area's parent.
+ */
+export const SEVEN_PCNS_PARENT: Readonly<Record<string, string>> = {
+  R1: 'ENG',
+  R2: 'ENG',
+  I1: 'R1',
+  I2: 'R1',
+  I3: 'R2',
+  P1: 'I1',
+  P2: 'I1',
+  P3: 'I1',
+  P4: 'I2',
+  P5: 'I2',
+  P6: 'I3',
+  P7: 'I3',
+};
+
 const LEVEL: Readonly<Record<string, string>> = {
   E: 'national',
   R: 'region',

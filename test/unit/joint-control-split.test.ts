@@ -11,6 +11,7 @@ import {
   JointCellIds,
   type JointCount,
 } from '../../functions/refresh/shared-counts.ts';
+import { SEVEN_PCNS_PARENT } from '../support/hand-worked-areas.ts';
 
 /*
  * controlAgainByYear against the document controlled whole, on random documents shaped as referral_sources is (a
@@ -21,20 +22,7 @@ import {
  * is withheld): every round's published rows must be those of the whole document controlled with the same cells.
  */
 
-const PARENT: Record<string, string> = {
-  R1: 'ENG',
-  R2: 'ENG',
-  I1: 'R1',
-  I2: 'R1',
-  I3: 'R2',
-  P1: 'I1',
-  P2: 'I1',
-  P3: 'I1',
-  P4: 'I2',
-  P5: 'I2',
-  P6: 'I3',
-  P7: 'I3',
-};
+const PARENT = SEVEN_PCNS_PARENT;
 const PCNS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7'];
 const AREAS: [string, string][] = [
   ['national', 'ENG'],

@@ -4,6 +4,7 @@ import type { Targets } from '../../functions/refresh/catalogue.ts';
 import { controlJointly } from '../../functions/refresh/refresh.ts';
 import type { JointCount } from '../../functions/refresh/shared-counts.ts';
 import { metricDefinition } from '../support/documents.ts';
+import { SEVEN_PCNS_PARENT } from '../support/hand-worked-areas.ts';
 
 /*
  * Joint control reads each member's exact rows' shared cells once (JointCellIds.exactCellsOf), however many rounds it
@@ -16,20 +17,7 @@ import { metricDefinition } from '../support/documents.ts';
  * suppress of its own). `second` publishes referrals = a + b (a group; a: P1 3, P2 10, ...): P1's a `*` takes P1's b
  * (the group), and P2's a (the next smallest in I1) with P2's b; both b are imposed on first: a second round.
  */
-const PARENT: Record<string, string> = {
-  R1: 'ENG',
-  R2: 'ENG',
-  I1: 'R1',
-  I2: 'R1',
-  I3: 'R2',
-  P1: 'I1',
-  P2: 'I1',
-  P3: 'I1',
-  P4: 'I2',
-  P5: 'I2',
-  P6: 'I3',
-  P7: 'I3',
-};
+const PARENT = SEVEN_PCNS_PARENT;
 const LEVEL: Record<string, string> = { E: 'national', R: 'region', I: 'icb', P: 'pcn' };
 const PCN_REFERRALS: Record<string, number> = { P1: 20, P2: 20, P3: 25, P4: 30, P5: 35, P6: 40, P7: 45 };
 const PCN_A: Record<string, number> = { P1: 3, P2: 10, P3: 10, P4: 10, P5: 15, P6: 20, P7: 20 };
