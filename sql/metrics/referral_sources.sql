@@ -6,16 +6,13 @@
 -- (Counted per PCN, month and source before, every area and period's rows then grouped with a distinct count of the
 -- source: this query on the 25% layout, both versions alternated in one process at load 16, 0.31-0.32 CPU s before,
 -- 0.18-0.19 after; national, one process at load 8-20, 3.68 and 2.67; the same rows; issue 17.)
-WITH referrals AS (
-  SELECT
-    pcn_code, icb_code, region_code, month, fy, referral_source,
-    ';' || referral_reasons || ';' AS reasons
-  FROM episodes
-),
-
+-- A reason is counted where its name is in the referral's list (strpos): the contract's reasons are a ;-separated list
+-- of its REFERRAL_REASONS (functions/contract/fields.ts), none of whose names is part of another's
+-- (test/unit/referral-reasons.test.ts), so a name is in the list exactly where the reason is. Not the list wrapped in
+-- ;s and ';name;' looked for: a new string for every referral, 18% of this query's CPU nationally (issue 17, met38).
 -- Each count a sum of 1s and 0s, not a count(*) FILTER: DuckDB evaluates each FILTER apart over the whole chunk
 -- (issue 17, perfq34).
-places AS (
+WITH places AS (
   SELECT
     pcn_code, icb_code, region_code, month, fy,
     count(*) AS referrals,
@@ -30,19 +27,19 @@ places AS (
     CAST(sum(CASE WHEN referral_source = 'police' THEN 1 ELSE 0 END) AS BIGINT) AS source_police,
     CAST(sum(CASE WHEN referral_source = 'self' THEN 1 ELSE 0 END) AS BIGINT) AS source_self,
     CAST(sum(CASE WHEN referral_source = 'other' THEN 1 ELSE 0 END) AS BIGINT) AS source_other,
-    CAST(sum(CASE WHEN strpos(reasons, ';mental_health;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_mental_health,
-    CAST(sum(CASE WHEN strpos(reasons, ';loneliness_isolation;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_loneliness_isolation,
-    CAST(sum(CASE WHEN strpos(reasons, ';long_term_condition;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_long_term_condition,
-    CAST(sum(CASE WHEN strpos(reasons, ';financial_debt;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_financial_debt,
-    CAST(sum(CASE WHEN strpos(reasons, ';housing;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_housing,
-    CAST(sum(CASE WHEN strpos(reasons, ';employment;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_employment,
-    CAST(sum(CASE WHEN strpos(reasons, ';physical_activity;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_physical_activity,
-    CAST(sum(CASE WHEN strpos(reasons, ';weight_management;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_weight_management,
-    CAST(sum(CASE WHEN strpos(reasons, ';carer_support;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_carer_support,
-    CAST(sum(CASE WHEN strpos(reasons, ';bereavement;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_bereavement,
-    CAST(sum(CASE WHEN strpos(reasons, ';substance_use;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_substance_use,
-    CAST(sum(CASE WHEN strpos(reasons, ';other;') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_other
-  FROM referrals
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'mental_health') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_mental_health,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'loneliness_isolation') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_loneliness_isolation,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'long_term_condition') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_long_term_condition,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'financial_debt') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_financial_debt,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'housing') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_housing,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'employment') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_employment,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'physical_activity') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_physical_activity,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'weight_management') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_weight_management,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'carer_support') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_carer_support,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'bereavement') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_bereavement,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'substance_use') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_substance_use,
+    CAST(sum(CASE WHEN strpos(referral_reasons, 'other') > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reason_other
+  FROM episodes
   GROUP BY pcn_code, icb_code, region_code, month, fy
 )
 
