@@ -16,7 +16,14 @@ SELECT
   'fy' AS period_type,
   fy AS period,
   contacts,
-  count(*) AS episodes
-FROM capped
+  CAST(sum(episodes) AS BIGINT) AS episodes
+-- Counted once per PCN (with its ICB and region), year and number, then those counts added up in the four grouping
+-- sets: DuckDB keeps a hash table per grouping set and puts every row in each, so the sets over every episode hashed
+-- each four times (national, in turns: 0.69 -> 0.36 CPU s, the same rows in the same order; issue 17, met38).
+FROM (
+  SELECT pcn_code, icb_code, region_code, fy, contacts, count(*) AS episodes
+  FROM capped
+  GROUP BY pcn_code, icb_code, region_code, fy, contacts
+) AS c
 GROUP BY GROUPING SETS ((fy, contacts), (region_code, fy, contacts), (icb_code, fy, contacts), (pcn_code, fy, contacts))
 ORDER BY level, code, period, contacts
