@@ -12,33 +12,32 @@
 -- month, then added up for every area and period (rollups).
 -- The cut-offs are Athena execution parameters, which may stand only in a WHERE clause ("Currently, ? parameters can
 -- be placed only in the WHERE clause": docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html),
--- so each cohort is the referral days on or before its cut-off, joined as a flag, and of them the referrals whose
--- window ends by their PCN's end of observation (engagement_observed, outcome_observed: its extract stopped, or it
--- closed or merged, before the window ended; episodes.sql, review 26 R26-1).
+-- so each cohort's last referral day on or before its cut-off is read in a scalar subquery's WHERE clause (as
+-- cof_system's `ended`), and a referral is in the cohort when it is on or before that day, compared on each row (for a
+-- referral date, on or before the cut-off and on or before that day are the same): not the cohort's referral days
+-- (a DISTINCT over every episode, twice) joined to every episode and pair as flags (national, in turns: 2.97 -> 2.31
+-- CPU s, the same rows in the same order; issue 17, met38). Of them, the referrals whose window ends by their PCN's
+-- end of observation (engagement_observed, outcome_observed: its extract stopped, or it closed or merged, before the
+-- window ended; episodes.sql, review 26 R26-1).
 -- Wellbeing measured and improved are counted from wellbeing_pairs alone, which carries each episode's PCN, area,
 -- month and referral date: each referral of the outcome cohort with a pair once, by its headline instrument, then
 -- per PCN and month, joined to the other figures there, not every episode joined to its referral's headline (issue
 -- 17; refresh-profile.ts with PROFILE_BASELINE, one process: 25% layout 0.57 -> 0.42 CPU s; national 4.2 -> 3.1 CPU
 -- s, 19 -> 15 s wall at load 14 to 33; the same rows, 0 and 0).
-WITH engagement_days AS (
-  SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)
-),
-
-outcome_days AS (
-  SELECT DISTINCT referred_on FROM episodes WHERE referred_on <= CAST(? AS DATE)
+WITH cohort_days AS (
+  SELECT
+    (SELECT max(referred_on) FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS last_engagement,
+    (SELECT max(referred_on) FROM episodes WHERE referred_on <= CAST(? AS DATE)) AS last_outcome
 ),
 
 cohorts AS (
   SELECT
     e.*,
     -- and the window ends by the PCN's own end of observation (episodes.sql, R26-1)
-    g.referred_on IS NOT NULL AND e.engagement_observed AS in_engagement_cohort,
-    o.referred_on IS NOT NULL AND e.outcome_observed AS in_outcome_cohort
+    COALESCE(e.referred_on <= d.last_engagement, false) AND e.engagement_observed AS in_engagement_cohort,
+    COALESCE(e.referred_on <= d.last_outcome, false) AND e.outcome_observed AS in_outcome_cohort
   FROM episodes AS e
-  LEFT JOIN engagement_days AS g
-    ON g.referred_on = e.referred_on
-  LEFT JOIN outcome_days AS o
-    ON o.referred_on = e.referred_on
+  CROSS JOIN cohort_days AS d
 ),
 
 -- Each referral of the outcome cohort with a pair, improved on its headline instrument or not.
@@ -47,9 +46,8 @@ headline AS (
     p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.referral_id,
     min_by(p.improved, p.headline_rank) AS improved
   FROM wellbeing_pairs AS p
-  INNER JOIN outcome_days AS o
-    ON o.referred_on = p.referred_on
-  WHERE p.outcome_observed
+  CROSS JOIN cohort_days AS d
+  WHERE p.outcome_observed AND p.referred_on <= d.last_outcome
   GROUP BY p.pcn_code, p.icb_code, p.region_code, p.month, p.fy, p.referral_id
 ),
 
