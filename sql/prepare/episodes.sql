@@ -13,25 +13,27 @@
 -- (the month's last day when it has no such day: 31 August + 3 months is 30 November), as both engines add a month
 -- interval to a date (Trino: "timestamp '2012-10-31 01:00' + interval '1' month = 2012-11-30 01:00:00.000",
 -- trino.io/docs/current/functions/datetime.html; DuckDB likewise, returning a TIMESTAMP, hence the CAST to DATE).
--- A referral may be recorded by more than one referral event (say a re-referral months later, after the PCN moved
--- ICB): the episode is the first event's, whole: its date, area, person and demographics together, an empty one (no
--- imd_decile, say) included. Ordered by date, then event id, so that two events on one day give the same episode in
--- every refresh and engine.
--- The referral events are read from events_in_force three times, each pass with its own columns, not once as a CTE
--- that three parts read: DuckDB materialised such a CTE whole (every referral event's fifteen columns, the
--- 64-character person_id among them, copied for the length of the statement and, at the 2 GB limit nationally,
--- spilled), while a pass of its own streams, and the pass that needs every column reads it once (issue 17; the same
--- rows; docs/benchmarks.md, epi38).
--- Each referral's first date and its number of referral events, in one grouping of three narrow columns: the date is
--- the first event's (events are ordered by date first, so the earliest date is the first event's date, whichever event
+WITH referral_events AS (
+  -- A referral may be recorded by more than one referral event (say a re-referral months later, after the PCN moved
+  -- ICB): the episode is the first event's, whole: its date, area, person and demographics together, an empty one
+  -- (no imd_decile, say) included. Ordered by date, then event id, so that two events on one day give the same
+  -- episode in every refresh and engine.
+  SELECT
+    pcn_code, referral_id, event_id, person_id, occurred_on, month, fy, icb_code, region_code, referral_source,
+    referral_reasons, age_band, sex, ethnicity_group, imd_decile
+  FROM events_in_force
+  WHERE event_type = 'referral' AND snomed_code = '871731000000106'
+),
+
+-- Each referral's first date and its number of referral events, in one grouping of the referral events: the date is the
+-- first event's (events are ordered by date first, so the earliest date is the first event's date, whichever event
 -- ties break), so referral_windows takes it from here, not from a second pass over the episodes; and almost every
 -- referral has one referral event, which is its episode as it is: only the referrals with more than one (or whose
 -- event the geography repeats) are put in order, not every referral (a window over every referral event was the
 -- costliest part of this step at national scale; issue 17).
-WITH referral_counts AS (
+referral_counts AS (
   SELECT pcn_code, referral_id, min(occurred_on) AS referred_on, count(*) AS referral_events
-  FROM events_in_force
-  WHERE event_type = 'referral' AND snomed_code = '871731000000106'
+  FROM referral_events
   GROUP BY pcn_code, referral_id
 ),
 
@@ -41,9 +43,21 @@ repeated AS (
   WHERE referral_events > 1
 ),
 
--- Every episode: the referral events of referrals with one, as they are (a pass over every referral event that leaves
--- out the few repeated referrals at a join), and the first event of each repeated referral (a pass whose inner join to
--- the few repeated referrals leaves the others out before the window).
+first_events AS (
+  SELECT
+    pcn_code, referral_id, person_id, occurred_on, month, fy, icb_code, region_code, referral_source,
+    referral_reasons, age_band, sex, ethnicity_group, imd_decile
+  FROM (
+    SELECT
+      r.*,
+      row_number() OVER (PARTITION BY r.pcn_code, r.referral_id ORDER BY r.occurred_on, r.event_id) AS event_no
+    FROM referral_events AS r
+    INNER JOIN repeated AS m
+      ON m.pcn_code = r.pcn_code AND m.referral_id = r.referral_id
+  ) AS ranked
+  WHERE event_no = 1
+),
+
 referrals AS (
   SELECT
     r.pcn_code,
@@ -60,28 +74,17 @@ referrals AS (
     r.sex,
     r.ethnicity_group,
     r.imd_decile
-  FROM events_in_force AS r
+  FROM referral_events AS r
   LEFT JOIN repeated AS m
     ON m.pcn_code = r.pcn_code AND m.referral_id = r.referral_id
-  WHERE r.event_type = 'referral' AND r.snomed_code = '871731000000106'
-    AND m.referral_id IS NULL
+  WHERE m.referral_id IS NULL
 
   UNION ALL
 
   SELECT
     pcn_code, referral_id, person_id, occurred_on AS referred_on, month, fy, icb_code, region_code, referral_source,
     referral_reasons, age_band, sex, ethnicity_group, imd_decile
-  FROM (
-    SELECT
-      r.pcn_code, r.referral_id, r.person_id, r.occurred_on, r.month, r.fy, r.icb_code, r.region_code,
-      r.referral_source, r.referral_reasons, r.age_band, r.sex, r.ethnicity_group, r.imd_decile,
-      row_number() OVER (PARTITION BY r.pcn_code, r.referral_id ORDER BY r.occurred_on, r.event_id) AS event_no
-    FROM events_in_force AS r
-    INNER JOIN repeated AS m
-      ON m.pcn_code = r.pcn_code AND m.referral_id = r.referral_id
-    WHERE r.event_type = 'referral' AND r.snomed_code = '871731000000106'
-  ) AS ranked
-  WHERE event_no = 1
+  FROM first_events
 ),
 
 -- Each referral's date and the end of its two windows, computed once per referral (issue 17): the join below compares
