@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { englandRowsOf, JsonBytes, writeJson } from '../../functions/refresh/document-json.ts';
+import { describe, expect, it, vi } from 'vitest';
+import type { MetricDocument } from '../../functions/contract/index.ts';
+import {
+  englandRowsOf,
+  JsonBytes,
+  jsonBytesEstimate,
+  writeDocuments,
+  writeJson,
+} from '../../functions/refresh/document-json.ts';
+import { MemoryObjectStore } from '../support/memory-store.ts';
 
 /**
  * englandRowsOf (functions/refresh/document-json.ts) reads a published document's England rows without parsing its
@@ -124,5 +132,66 @@ describe('writeJson', () => {
       writeJson(document, bytes);
       expect(Buffer.from(bytes.view()).toString('utf8')).toBe(Buffer.from(JSON.stringify(document)).toString('utf8'));
     }
+  });
+});
+
+describe('writeDocuments', () => {
+  /** A document of `count` rows of about 140 bytes each (one in 40 with non-ASCII text). */
+  const documentOf = (name: string, count: number) => ({
+    name,
+    generated_at: '2026-12-07T09:00:00.000Z',
+    rows: Array.from({ length: count }, (_, i) => ({
+      level: i % 10 === 0 ? 'national' : 'pcn',
+      code: `U${10_000 + i}`,
+      period: `2026-${String((i % 12) + 1).padStart(2, '0')}`,
+      people: i % 9 === 0 ? '*' : i * 5,
+      improved_pct: i % 11 === 0 ? null : Math.round(i * 7.3) / 10,
+      note: i % 40 === 0 ? 'Café – “held”' : 'plain',
+    })),
+    summary: { months: 12 },
+  });
+
+  it("writes each document's JSON.stringify bytes into two buffers sized once, never grown as they fill", async () => {
+    // 3.4 MB and 2.3 MB of JSON, beside small ones: grown from 1 MiB, the buffers would double twice and once.
+    const documents = [
+      documentOf('large', 30_000),
+      documentOf('small', 10),
+      documentOf('empty', 0),
+      documentOf('middle', 20_000),
+    ];
+    const store = new MemoryObjectStore();
+    const allocations: number[] = [];
+    const allocUnsafe = Buffer.allocUnsafe;
+    const spy = vi.spyOn(Buffer, 'allocUnsafe').mockImplementation((size: number) => {
+      if (size >= 1 << 20) allocations.push(size);
+      return allocUnsafe(size);
+    });
+    try {
+      await writeDocuments(store, documents as unknown as MetricDocument[]);
+    } finally {
+      spy.mockRestore();
+    }
+    for (const document of documents)
+      expect(
+        Buffer.from(store.objects.get(`metrics/${document.name}.json`) as Uint8Array).equals(
+          Buffer.from(JSON.stringify(document), 'utf8'),
+        ),
+        document.name,
+      ).toBe(true);
+    // One buffer for the documents in even places (the largest 'large'), one for the odd ('middle').
+    expect(allocations).toEqual([jsonBytesEstimate(documents[0] as object), jsonBytesEstimate(documents[3] as object)]);
+  });
+
+  it('estimates a document at or above its JSON, rows of uneven sizes included', () => {
+    const uneven = {
+      ...documentOf('uneven', 5_000),
+      rows: Array.from({ length: 5_000 }, (_, i) => ({ code: 'x'.repeat(i % 97 === 0 ? 2_000 : 10) })),
+    };
+    for (const document of [documentOf('a', 1), documentOf('b', 65), documentOf('c', 40_000), { rows: [] }, {}])
+      expect(jsonBytesEstimate(document)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(document)));
+    // Rows far from the sampled ones' size can be underestimated: only the buffer's capacity, which then grows.
+    const bytes = new JsonBytes(1000);
+    writeJson(uneven, bytes);
+    expect(Buffer.from(bytes.view()).equals(Buffer.from(JSON.stringify(uneven)))).toBe(true);
   });
 });
